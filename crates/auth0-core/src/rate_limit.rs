@@ -1,0 +1,152 @@
+//! Auth0's rate-limit headers, read from any response.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use http::HeaderMap;
+
+/// Header with the request quota of the current window.
+pub const LIMIT_HEADER: &str = "x-ratelimit-limit";
+/// Header with the requests left in the current window.
+pub const REMAINING_HEADER: &str = "x-ratelimit-remaining";
+/// Header with the UNIX time (seconds) at which the window resets.
+pub const RESET_HEADER: &str = "x-ratelimit-reset";
+
+/// The `x-ratelimit-*` headers of a response, each absent when the server did not send it
+/// or sent something that is not a non-negative integer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct RateLimit {
+    /// `x-ratelimit-limit`: requests allowed in the window.
+    pub limit: Option<u64>,
+    /// `x-ratelimit-remaining`: requests left in the window.
+    pub remaining: Option<u64>,
+    /// `x-ratelimit-reset`: UNIX time in seconds at which the window resets.
+    pub reset_at: Option<u64>,
+}
+
+impl RateLimit {
+    /// Reads the three headers.
+    pub fn from_headers(headers: &HeaderMap) -> Self {
+        Self {
+            limit: header_u64(headers, LIMIT_HEADER),
+            remaining: header_u64(headers, REMAINING_HEADER),
+            reset_at: header_u64(headers, RESET_HEADER),
+        }
+    }
+
+    /// Whether none of the headers was present.
+    pub fn is_empty(&self) -> bool {
+        self.limit.is_none() && self.remaining.is_none() && self.reset_at.is_none()
+    }
+
+    /// The reset time as a [`SystemTime`].
+    pub fn reset_time(&self) -> Option<SystemTime> {
+        self.reset_at
+            .and_then(|secs| UNIX_EPOCH.checked_add(Duration::from_secs(secs)))
+    }
+
+    /// How long from `now` until the window resets (zero if it already has).
+    pub fn reset_after(&self, now: SystemTime) -> Option<Duration> {
+        let reset = self.reset_time()?;
+        Some(reset.duration_since(now).unwrap_or(Duration::ZERO))
+    }
+}
+
+fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
+    headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok()
+}
+
+/// Reads `Retry-After` as a wait from `now`: either delay seconds or an HTTP date.
+///
+/// A date in the past gives zero; an unreadable value gives `None`.
+pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (k, v) in pairs {
+            map.insert(*k, HeaderValue::from_str(v).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn reads_all_three() {
+        let rl = RateLimit::from_headers(&headers(&[
+            ("x-ratelimit-limit", "50"),
+            ("x-ratelimit-remaining", "0"),
+            ("x-ratelimit-reset", "1700000000"),
+        ]));
+        assert_eq!(
+            rl,
+            RateLimit {
+                limit: Some(50),
+                remaining: Some(0),
+                reset_at: Some(1_700_000_000)
+            }
+        );
+        assert_eq!(
+            rl.reset_after(UNIX_EPOCH + Duration::from_secs(1_699_999_990)),
+            Some(Duration::from_secs(10))
+        );
+        assert_eq!(
+            rl.reset_after(UNIX_EPOCH + Duration::from_secs(1_800_000_000)),
+            Some(Duration::ZERO)
+        );
+    }
+
+    #[test]
+    fn absent_or_garbage_is_none_not_minus_one() {
+        let rl = RateLimit::from_headers(&HeaderMap::new());
+        assert!(rl.is_empty());
+        assert_eq!(rl.reset_at, None);
+        let rl = RateLimit::from_headers(&headers(&[
+            ("x-ratelimit-reset", "-1"),
+            ("x-ratelimit-limit", "lots"),
+            ("x-ratelimit-remaining", "1.5"),
+        ]));
+        assert!(rl.is_empty());
+        assert_eq!(rl.reset_time(), None);
+    }
+
+    #[test]
+    fn retry_after_seconds_and_dates() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_445_412_480);
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "7")]), now),
+            Some(Duration::from_secs(7))
+        );
+        // Wed, 21 Oct 2015 07:28:00 GMT == 1445412480
+        assert_eq!(
+            retry_after(
+                &headers(&[("retry-after", "Wed, 21 Oct 2015 07:28:30 GMT")]),
+                now
+            ),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            retry_after(
+                &headers(&[("retry-after", "Wed, 21 Oct 2015 07:00:00 GMT")]),
+                now
+            ),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after(&headers(&[("retry-after", "soon")]), now), None);
+        assert_eq!(retry_after(&HeaderMap::new(), now), None);
+    }
+}
