@@ -19,6 +19,9 @@ pub(crate) fn handle(shared: &Shared, req: &Req) -> Resp {
         }
         (&Method::GET, "/.well-known/jwks.json") => discovery::jwks(shared),
         (&Method::POST, "/oauth/token") => token::handle(shared, req),
+        (&Method::GET, path) if path.starts_with("/jobs-exports/") => {
+            crate::mgmt::jobs::export_file(shared, &path["/jobs-exports/".len()..])
+        }
         _ => errors::authn(
             404,
             "not_found",
