@@ -189,3 +189,42 @@ pub fn without(mut payload: Value, key: &str) -> Value {
     payload.as_object_mut().unwrap().remove(key);
     payload
 }
+
+/// An in-memory fetcher whose document can be swapped or made to fail, counting fetches.
+/// (The loopback tests against the fake tenant cover the real HTTP fetcher.)
+#[derive(Debug, Clone)]
+pub struct TestFetcher {
+    pub doc: Arc<std::sync::Mutex<Result<Vec<u8>, String>>>,
+    pub count: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl TestFetcher {
+    pub fn serving(doc: Vec<u8>) -> Self {
+        Self {
+            doc: Arc::new(std::sync::Mutex::new(Ok(doc))),
+            count: Arc::default(),
+        }
+    }
+    pub fn set(&self, doc: Vec<u8>) {
+        *self.doc.lock().unwrap() = Ok(doc);
+    }
+    pub fn fail(&self, why: &str) {
+        *self.doc.lock().unwrap() = Err(why.to_owned());
+    }
+    pub fn count(&self) -> usize {
+        self.count.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl auth0_jwt::JwksFetcher for TestFetcher {
+    fn fetch(&self) -> auth0_jwt::FetchFuture<'_> {
+        self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let doc = self.doc.lock().unwrap().clone();
+        Box::pin(async move {
+            // Stay pending once so that concurrent callers find the fetch in flight.
+            tokio::task::yield_now().await;
+            doc.map(bytes::Bytes::from)
+                .map_err(auth0_jwt::JwksError::fetch)
+        })
+    }
+}
