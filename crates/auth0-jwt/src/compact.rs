@@ -79,6 +79,10 @@ impl<'t> Compact<'t> {
     }
 
     pub(crate) fn header(&self) -> Result<Header<'_>, Error> {
+        // A JOSE header is a JSON object; serde would also read a struct from an array.
+        if self.header_bytes.first() != Some(&b'{') {
+            return Err(Error::Malformed);
+        }
         let header: Header<'_> =
             serde_json::from_slice(&self.header_bytes).map_err(|_| Error::Malformed)?;
         if header.crit.is_some() {

@@ -18,7 +18,7 @@ pub const DEFAULT_MAX_KEYS: usize = 64;
 
 #[derive(Deserialize)]
 struct RawSet {
-    keys: Vec<RawJwk>,
+    keys: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -250,6 +250,10 @@ impl JwkSet {
                 max: max_bytes,
             });
         }
+        // Objects only: serde would also read a struct from an array, positionally.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(JwksError::Invalid("not a JSON object".to_owned()));
+        }
         let raw: RawSet =
             serde_json::from_slice(bytes).map_err(|e| JwksError::Invalid(e.to_string()))?;
         if raw.keys.len() > max_keys {
@@ -259,7 +263,9 @@ impl JwkSet {
             });
         }
         let mut keys = HashMap::with_capacity(raw.keys.len());
-        for jwk in raw.keys {
+        for (i, object) in raw.keys.into_iter().enumerate() {
+            let jwk: RawJwk = serde_json::from_value(serde_json::Value::Object(object))
+                .map_err(|e| JwksError::Invalid(format!("key {i}: {e}")))?;
             let kid = jwk.kid.clone().unwrap_or_default();
             let key = Jwk {
                 kid: kid.clone(),

@@ -1,5 +1,5 @@
 //! Every algorithm, exact algorithm pinning, `none` and algorithm confusion.
-#![allow(missing_docs)]
+#![allow(missing_docs, clippy::wildcard_imports)]
 
 mod common;
 

@@ -1,5 +1,5 @@
 //! `auth0-python`'s token-verifier cases (reference §6.2), plus the ones it misses.
-#![allow(missing_docs)]
+#![allow(missing_docs, clippy::wildcard_imports)]
 
 mod common;
 

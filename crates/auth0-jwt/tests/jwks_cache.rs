@@ -1,5 +1,5 @@
 //! The JWKS cache rules, with counted fetches and a pinned clock.
-#![allow(missing_docs)]
+#![allow(missing_docs, clippy::wildcard_imports)]
 
 mod common;
 
