@@ -578,3 +578,212 @@ fn parse_sec1(der: &[u8]) -> Result<Sec1<'_>, KeyError> {
         public,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ring::signature::UnparsedPublicKey;
+
+    const RSA_PKCS1: &str = include_str!("../tests/keys/rsa2048_pkcs1.pem");
+    const RSA_PKCS8: &str = include_str!("../tests/keys/rsa2048_pkcs8.pem");
+    const P256_SEC1: &str = include_str!("../tests/keys/p256_sec1.pem");
+    const P256_PKCS8: &str = include_str!("../tests/keys/p256_pkcs8.pem");
+    const P384_SEC1: &str = include_str!("../tests/keys/p384_sec1.pem");
+    const P384_PKCS8: &str = include_str!("../tests/keys/p384_pkcs8.pem");
+    const P521_SEC1: &str = include_str!("../tests/keys/p521_sec1.pem");
+    const ED25519: &str = include_str!("../tests/keys/ed25519_pkcs8.pem");
+    const RSA_PUBLIC: &str = include_str!("../tests/keys/rsa2048_public.pem");
+
+    fn verification(alg: SigningAlgorithm) -> &'static dyn signature::VerificationAlgorithm {
+        match alg {
+            SigningAlgorithm::RS256 => &signature::RSA_PKCS1_2048_8192_SHA256,
+            SigningAlgorithm::RS384 => &signature::RSA_PKCS1_2048_8192_SHA384,
+            SigningAlgorithm::RS512 => &signature::RSA_PKCS1_2048_8192_SHA512,
+            SigningAlgorithm::PS256 => &signature::RSA_PSS_2048_8192_SHA256,
+            SigningAlgorithm::PS384 => &signature::RSA_PSS_2048_8192_SHA384,
+            SigningAlgorithm::PS512 => &signature::RSA_PSS_2048_8192_SHA512,
+            SigningAlgorithm::ES256 => &signature::ECDSA_P256_SHA256_FIXED,
+            SigningAlgorithm::ES384 => &signature::ECDSA_P384_SHA384_FIXED,
+        }
+    }
+
+    fn decode(part: &str) -> Value {
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
+    }
+
+    /// Splits and verifies a compact JWS; returns (header, claims).
+    fn verify(signer: &ClientAssertionSigner, jwt: &str) -> (Value, Value) {
+        let parts: Vec<&str> = jwt.split('.').collect();
+        assert_eq!(parts.len(), 3, "{jwt}");
+        let input = format!("{}.{}", parts[0], parts[1]);
+        let sig = URL_SAFE_NO_PAD.decode(parts[2]).unwrap();
+        let key = signer.public_key_der();
+        UnparsedPublicKey::new(verification(signer.algorithm()), &key)
+            .verify(input.as_bytes(), &sig)
+            .expect("signature verifies");
+        // A changed payload does not verify.
+        let tampered = format!("{}.{}x", parts[0], parts[1]);
+        assert!(
+            UnparsedPublicKey::new(verification(signer.algorithm()), &key)
+                .verify(tampered.as_bytes(), &sig)
+                .is_err()
+        );
+        (decode(parts[0]), decode(parts[1]))
+    }
+
+    #[test]
+    fn every_algorithm_signs_verifiable_assertions() {
+        let cases: &[(&str, &str, SigningAlgorithm)] = &[
+            ("pkcs1", RSA_PKCS1, SigningAlgorithm::RS256),
+            ("pkcs1", RSA_PKCS1, SigningAlgorithm::RS384),
+            ("pkcs1", RSA_PKCS1, SigningAlgorithm::RS512),
+            ("pkcs8", RSA_PKCS8, SigningAlgorithm::PS256),
+            ("pkcs8", RSA_PKCS8, SigningAlgorithm::PS384),
+            ("pkcs8", RSA_PKCS8, SigningAlgorithm::PS512),
+            ("pkcs8", RSA_PKCS8, SigningAlgorithm::RS256),
+            ("sec1", P256_SEC1, SigningAlgorithm::ES256),
+            ("pkcs8", P256_PKCS8, SigningAlgorithm::ES256),
+            ("sec1", P384_SEC1, SigningAlgorithm::ES384),
+            ("pkcs8", P384_PKCS8, SigningAlgorithm::ES384),
+        ];
+        for (encoding, pem, alg) in cases {
+            let signer = ClientAssertionSigner::from_pem(pem, *alg)
+                .unwrap_or_else(|e| panic!("{encoding} {alg}: {e}"));
+            let jwt = signer
+                .client_assertion("client-123", "https://tenant.auth0.com/")
+                .unwrap();
+            let (header, claims) = verify(&signer, &jwt);
+            assert_eq!(
+                header,
+                serde_json::json!({"alg": alg.as_str(), "typ": "JWT"})
+            );
+            assert_eq!(claims["iss"], "client-123");
+            assert_eq!(claims["sub"], "client-123");
+            assert_eq!(claims["aud"], "https://tenant.auth0.com/");
+            let iat = claims["iat"].as_u64().unwrap();
+            assert_eq!(
+                claims["exp"].as_u64().unwrap(),
+                iat + ASSERTION_LIFETIME_SECS
+            );
+            assert!(iat.abs_diff(now_secs()) <= 5);
+            assert_eq!(claims["jti"].as_str().unwrap().len(), 22);
+            assert_eq!(claims.as_object().unwrap().len(), 6);
+        }
+    }
+
+    #[test]
+    fn kid_goes_in_the_header_and_jti_is_fresh() {
+        let signer = ClientAssertionSigner::from_pem(P256_SEC1, SigningAlgorithm::ES256)
+            .unwrap()
+            .with_kid("kid-1");
+        let clone = signer.clone();
+        let a = signer.client_assertion("c", "https://t/").unwrap();
+        let b = clone.client_assertion("c", "https://t/").unwrap();
+        let (ha, ca) = verify(&signer, &a);
+        let (_, cb) = verify(&clone, &b);
+        assert_eq!(ha["kid"], "kid-1");
+        assert_ne!(ca["jti"], cb["jti"]);
+        assert_eq!(signer.kid(), Some("kid-1"));
+    }
+
+    #[test]
+    fn default_algorithm_follows_the_key() {
+        for (pem, alg) in [
+            (RSA_PKCS1, SigningAlgorithm::RS256),
+            (RSA_PKCS8, SigningAlgorithm::RS256),
+            (P256_SEC1, SigningAlgorithm::ES256),
+            (P384_PKCS8, SigningAlgorithm::ES384),
+        ] {
+            assert_eq!(
+                ClientAssertionSigner::from_pem_default_alg(pem)
+                    .unwrap()
+                    .algorithm(),
+                alg
+            );
+        }
+        assert!(matches!(
+            ClientAssertionSigner::from_pem_default_alg(ED25519),
+            Err(KeyError::UnsupportedKey { .. })
+        ));
+    }
+
+    #[test]
+    fn bad_keys_are_refused_at_construction() {
+        let err = |pem: &str, alg| ClientAssertionSigner::from_pem(pem, alg).unwrap_err();
+        assert_eq!(err("", SigningAlgorithm::RS256), KeyError::NotPem);
+        assert_eq!(err("not a key", SigningAlgorithm::RS256), KeyError::NotPem);
+        assert_eq!(err(RSA_PUBLIC, SigningAlgorithm::RS256), KeyError::NotPem);
+        assert_eq!(
+            err(P256_SEC1, SigningAlgorithm::RS256),
+            KeyError::AlgorithmMismatch {
+                algorithm: SigningAlgorithm::RS256,
+                key: "EC P-256"
+            }
+        );
+        assert_eq!(
+            err(P384_SEC1, SigningAlgorithm::ES256),
+            KeyError::AlgorithmMismatch {
+                algorithm: SigningAlgorithm::ES256,
+                key: "EC P-384"
+            }
+        );
+        assert_eq!(
+            err(RSA_PKCS1, SigningAlgorithm::ES256),
+            KeyError::AlgorithmMismatch {
+                algorithm: SigningAlgorithm::ES256,
+                key: "RSA"
+            }
+        );
+        assert!(matches!(
+            err(P521_SEC1, SigningAlgorithm::ES256),
+            KeyError::UnsupportedKey { .. }
+        ));
+        assert!(matches!(
+            err(ED25519, SigningAlgorithm::ES256),
+            KeyError::UnsupportedKey { .. }
+        ));
+        // A PEM block whose body is not a key.
+        let broken = "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n";
+        assert!(matches!(
+            err(broken, SigningAlgorithm::RS256),
+            KeyError::Rejected { .. }
+        ));
+        let broken_ec = "-----BEGIN EC PRIVATE KEY-----\nMAMCAQE=\n-----END EC PRIVATE KEY-----\n";
+        assert!(matches!(
+            err(broken_ec, SigningAlgorithm::ES256),
+            KeyError::Rejected { .. }
+        ));
+        // Truncated PKCS#8.
+        let body: String = P256_PKCS8
+            .lines()
+            .filter(|l| !l.starts_with("-----"))
+            .collect();
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .unwrap();
+        let truncated = base64::engine::general_purpose::STANDARD.encode(&der[..20]);
+        let pem = format!("-----BEGIN PRIVATE KEY-----\n{truncated}\n-----END PRIVATE KEY-----\n");
+        assert!(matches!(
+            err(&pem, SigningAlgorithm::ES256),
+            KeyError::Rejected { .. }
+        ));
+    }
+
+    #[test]
+    fn error_messages_and_debug_hold_no_key_material() {
+        insta::assert_snapshot!(KeyError::NotPem.to_string(), @"the signing key is not a PEM private key (expected BEGIN RSA PRIVATE KEY, BEGIN PRIVATE KEY or BEGIN EC PRIVATE KEY)");
+        insta::assert_snapshot!(
+            ClientAssertionSigner::from_pem(P521_SEC1, SigningAlgorithm::ES256).unwrap_err().to_string(),
+            @"unsupported signing key type: EC P-521 (ring cannot sign ES512); use an RSA (2048+ bits), P-256 or P-384 key"
+        );
+        insta::assert_snapshot!(
+            "PS9".parse::<SigningAlgorithm>().unwrap_err().to_string(),
+            @r#"unsupported signing algorithm "PS9"; use RS256/384/512, PS256/384/512, ES256 or ES384"#
+        );
+        let signer = ClientAssertionSigner::from_pem(RSA_PKCS1, SigningAlgorithm::RS256).unwrap();
+        insta::assert_snapshot!(format!("{signer:?}"), @"ClientAssertionSigner { alg: RS256, kid: None, .. }");
+        for alg in SigningAlgorithm::ALL {
+            assert_eq!(alg.as_str().parse::<SigningAlgorithm>().unwrap(), alg);
+        }
+    }
+}

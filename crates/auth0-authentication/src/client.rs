@@ -8,7 +8,7 @@ use base64::Engine as _;
 use bytes::Bytes;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderValue, StatusCode};
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -258,7 +258,11 @@ impl AuthenticationClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<AuthenticationClient, Error> {
         let domain = self.domain.map_err(Error::Config)?;
-        if self.client_id.as_deref().is_some_and(|id| id.trim().is_empty()) {
+        if self
+            .client_id
+            .as_deref()
+            .is_some_and(|id| id.trim().is_empty())
+        {
             return Err(Error::Config("the client id is empty".to_owned()));
         }
         if !matches!(self.auth, ClientAuth::None) && self.client_id.is_none() {
@@ -513,8 +517,8 @@ impl AuthenticationClient {
                     f.set("client_secret", secret.expose_secret().into());
                     return Ok(None);
                 }
-                let user = utf8_percent_encode(client_id, NON_ALPHANUMERIC).to_string();
-                let pass = utf8_percent_encode(secret.expose_secret(), NON_ALPHANUMERIC);
+                let user = utf8_percent_encode(client_id, ENCODE).to_string();
+                let pass = utf8_percent_encode(secret.expose_secret(), ENCODE);
                 let raw = format!("{user}:{pass}");
                 let value = format!(
                     "Basic {}",
@@ -603,7 +607,14 @@ fn config(e: impl fmt::Display) -> Error {
     Error::Config(format!("could not build the request: {e}"))
 }
 
+/// Everything but RFC 3986 unreserved characters.
+const ENCODE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// Percent-encodes one path segment.
 pub(crate) fn segment(s: &str) -> String {
-    utf8_percent_encode(s, NON_ALPHANUMERIC).to_string()
+    utf8_percent_encode(s, ENCODE).to_string()
 }
