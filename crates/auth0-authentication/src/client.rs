@@ -138,6 +138,8 @@ pub struct AuthenticationClientBuilder {
     service: Option<BoxedService>,
     layers: Vec<LayerFn>,
     allow_insecure_http: bool,
+    #[cfg(feature = "jwt")]
+    id_token_verifier: Option<auth0_jwt::TokenVerifier>,
 }
 
 impl fmt::Debug for AuthenticationClientBuilder {
@@ -255,6 +257,15 @@ impl AuthenticationClientBuilder {
         self
     }
 
+    /// The verifier for [`TokenApi::authorization_code_verified`](crate::TokenApi) and
+    /// friends. Without one, the client builds a default on first need: RS256 keys from the
+    /// tenant's JWKS, issuer `https://{domain}/`, audience = the client id.
+    #[cfg(feature = "jwt")]
+    pub fn id_token_verifier(mut self, verifier: auth0_jwt::TokenVerifier) -> Self {
+        self.id_token_verifier = Some(verifier);
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<AuthenticationClient, Error> {
         let domain = self.domain.map_err(Error::Config)?;
@@ -284,8 +295,16 @@ impl AuthenticationClientBuilder {
         for layer in self.layers {
             service = layer(service);
         }
+        #[cfg(feature = "jwt")]
+        let id_token_verifier = match (self.id_token_verifier, &self.client_id) {
+            (Some(v), _) => Some(v),
+            (None, Some(client_id)) => Some(crate::verify::default_verifier(&domain, client_id)?),
+            (None, None) => None,
+        };
         Ok(AuthenticationClient {
             inner: Arc::new(Inner {
+                #[cfg(feature = "jwt")]
+                id_token_verifier,
                 assertion_audience: domain.issuer(),
                 domain,
                 client_id: self.client_id,
@@ -316,6 +335,8 @@ struct Inner {
     user_agent: HeaderValue,
     service: BoxedService,
     assertion_audience: String,
+    #[cfg(feature = "jwt")]
+    id_token_verifier: Option<auth0_jwt::TokenVerifier>,
 }
 
 /// A client for the Auth0 Authentication API.
@@ -393,6 +414,8 @@ impl AuthenticationClient {
             service: None,
             layers: Vec::new(),
             allow_insecure_http: false,
+            #[cfg(feature = "jwt")]
+            id_token_verifier: None,
         }
     }
 
@@ -430,6 +453,11 @@ impl AuthenticationClient {
                     .to_owned(),
             )
         })
+    }
+
+    #[cfg(feature = "jwt")]
+    pub(crate) fn id_token_verifier(&self) -> Option<&auth0_jwt::TokenVerifier> {
+        self.inner.id_token_verifier.as_ref()
     }
 
     pub(crate) fn assertion_audience(&self) -> &str {

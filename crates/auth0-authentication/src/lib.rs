@@ -49,6 +49,8 @@ mod mfa;
 mod request;
 mod token;
 mod types;
+#[cfg(feature = "jwt")]
+mod verify;
 
 pub use assertion::{
     ASSERTION_LIFETIME_SECS, CLIENT_ASSERTION_TYPE, ClientAssertionSigner, KeyError,
@@ -81,5 +83,12 @@ pub use types::{
     DelegationResponse, DeviceCode, ParResponse, PasswordlessStartResponse, SignupResponse,
     TokenSet, UserInfo,
 };
+
+/// The `auth0-jwt` crate (feature `jwt`), for [`auth0_jwt::TokenVerifier`] and
+/// [`auth0_jwt::VerifyOptions`].
+#[cfg(feature = "jwt")]
+pub use auth0_jwt;
+#[cfg(feature = "jwt")]
+pub use verify::{VerifiedGrantError, VerifiedTokens};
 
 pub use auth0_core::{Domain, Error, SecretString, TelemetryConfig};

@@ -360,6 +360,11 @@ pub(crate) fn token_call(fields: Fields, caller: Caller) -> Call {
 }
 
 impl TokenApi<'_> {
+    #[cfg(feature = "jwt")]
+    pub(crate) fn client(&self) -> &AuthenticationClient {
+        self.client
+    }
+
     async fn send(&self, call: Call) -> Result<TokenSet, Error> {
         self.client.json(&call, "token response").await
     }

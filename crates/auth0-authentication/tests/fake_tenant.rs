@@ -750,3 +750,61 @@ async fn mfa_par_device_metadata_and_legacy() {
         "rt"
     );
 }
+
+#[cfg(feature = "jwt")]
+#[tokio::test]
+async fn id_token_verified_in_one_step() {
+    use auth0_authentication::auth0_jwt::VerifyOptions;
+
+    let t = FakeTenant::start().await.unwrap();
+    let c = web(&t);
+    let id_token = t
+        .issue_id_token(seed::USER_ID, seed::WEB_CLIENT_ID, Some("n-123"))
+        .expect("the seed user exists");
+    let mut answer = token_answer();
+    answer["id_token"] = Value::String(id_token);
+    t.register_response(Method::POST, "/oauth/token", 200, answer);
+
+    let verified = c
+        .token()
+        .authorization_code_verified(
+            AuthorizationCode::new("code-1").redirect_uri(seed::WEB_CALLBACK_URL),
+            &VerifyOptions::new().nonce("n-123"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(verified.claims.sub, seed::USER_ID);
+    assert_eq!(
+        verified.tokens.access_token.expose_secret(),
+        "at-registered"
+    );
+    assert!(
+        t.journal()
+            .iter()
+            .any(|r| r.path == "/.well-known/jwks.json")
+    );
+
+    let err = c
+        .token()
+        .password_verified(
+            PasswordGrant::new(seed::USER_EMAIL, seed::USER_PASSWORD),
+            &VerifyOptions::new().nonce("another"),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, VerifiedGrantError::IdToken(_)), "{err:?}");
+    insta::assert_snapshot!("fake_id_token_wrong_nonce", err.to_string());
+
+    t.register_response(
+        Method::POST,
+        "/oauth/token",
+        200,
+        json!({"access_token":"a"}),
+    );
+    let err = c
+        .token()
+        .authorization_code_verified(AuthorizationCode::new("c"), &VerifyOptions::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, VerifiedGrantError::MissingIdToken));
+}
