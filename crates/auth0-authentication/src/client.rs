@@ -167,6 +167,13 @@ impl AuthenticationClientBuilder {
         self
     }
 
+    /// Authenticates with a client secret in a Basic `Authorization` header
+    /// (`client_secret_basic`).
+    pub fn client_secret_basic(mut self, secret: impl Into<SecretString>) -> Self {
+        self.auth = ClientAuth::SecretBasic(secret.into());
+        self
+    }
+
     /// Authenticates with `private_key_jwt` client assertions.
     pub fn private_key_jwt(mut self, signer: ClientAssertionSigner) -> Self {
         self.auth = ClientAuth::PrivateKeyJwt(signer);

@@ -6,7 +6,7 @@ use auth0_core::{Error, SecretString};
 
 use crate::client::AuthenticationClient;
 use crate::request::{Call, Caller, Encoding, Fields, string_setters};
-use crate::types::{PasswordlessStartResponse, SignupResponse, UserInfo};
+use crate::types::{OpenIdConfiguration, PasswordlessStartResponse, SignupResponse, UserInfo};
 
 /// A new user for `/dbconnections/signup`.
 #[derive(Debug, Clone)]
@@ -288,6 +288,12 @@ impl AuthenticationClient {
     /// `/userinfo`.
     pub fn users(&self) -> UsersApi<'_> {
         UsersApi { client: self }
+    }
+
+    /// The tenant's OpenID Provider metadata (`/.well-known/openid-configuration`).
+    pub async fn openid_configuration(&self) -> Result<OpenIdConfiguration, Error> {
+        let call = Call::get("/.well-known/openid-configuration", Caller::Anonymous);
+        self.json(&call, "OpenID configuration").await
     }
 
     /// Revoke a refresh token (`/oauth/revoke`). `auth0-python`:

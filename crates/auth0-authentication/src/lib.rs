@@ -80,8 +80,8 @@ pub use token::{
 };
 pub use types::{
     Address, AssociateResponse, Authenticator, BackChannelAuthorizeResponse, ChallengeResponse,
-    DelegationResponse, DeviceCode, ParResponse, PasswordlessStartResponse, SignupResponse,
-    TokenSet, UserInfo,
+    DelegationResponse, DeviceCode, OpenIdConfiguration, ParResponse, PasswordlessStartResponse,
+    SignupResponse, TokenSet, UserInfo,
 };
 
 /// The `auth0-jwt` crate (feature `jwt`), for [`auth0_jwt::TokenVerifier`] and

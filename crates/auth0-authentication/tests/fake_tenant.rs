@@ -808,3 +808,24 @@ async fn id_token_verified_in_one_step() {
         .unwrap_err();
     assert!(matches!(err, VerifiedGrantError::MissingIdToken));
 }
+
+#[tokio::test]
+async fn openid_configuration_is_read() {
+    let t = FakeTenant::start().await.unwrap();
+    let config = web(&t).openid_configuration().await.unwrap();
+    assert_eq!(config.issuer, t.issuer());
+    assert_eq!(
+        config.token_endpoint,
+        Some(format!("{}/oauth/token", t.base_url()))
+    );
+    assert!(
+        config
+            .token_endpoint_auth_methods_supported
+            .iter()
+            .any(|m| m == "private_key_jwt")
+    );
+    // Fields this SDK does not model are kept.
+    assert!(config.extra.contains_key("registration_endpoint"));
+    let sent = last(&t, "/.well-known/openid-configuration");
+    assert!(sent.header("authorization").is_none());
+}
