@@ -911,3 +911,25 @@ async fn layers_wrap_the_transport() {
     c.users().userinfo("t").await.unwrap();
     assert_eq!(*seen.lock().unwrap(), 1);
 }
+
+#[tokio::test]
+async fn secret_basic_falls_back_to_the_body_when_a_bearer_is_sent() {
+    let rec = Recorder::default();
+    let c = builder(&rec).client_secret_basic("s3cr3t").build().unwrap();
+    c.mfa()
+        .associate(
+            "mfa-tok",
+            MfaAssociate::Email {
+                email: "a@example.com".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let req = rec.last();
+    assert_eq!(req.headers()["authorization"], "Bearer mfa-tok");
+    insta::assert_snapshot!("mfa_associate_email_basic", render(&req));
+    // Bearer tokens with characters a header cannot hold are refused, not sent.
+    let err = c.users().userinfo("bad\ntoken").await.unwrap_err();
+    assert!(matches!(err, Error::Config(_)));
+    assert!(!err.to_string().contains("bad"), "{err}");
+}
