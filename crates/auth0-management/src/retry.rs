@@ -252,6 +252,12 @@ where
                 let keep = (attempt < max_attempts).then(|| clone_request(&current));
                 let method = current.method().clone();
                 let result = inner.clone().oneshot(current).await;
+                if let Ok(r) = &result {
+                    let status = r.status();
+                    if status.as_u16() < 400 {
+                        return result;
+                    }
+                }
                 let decision = policy.decide(
                     attempt,
                     max_attempts,
