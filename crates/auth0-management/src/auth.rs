@@ -83,24 +83,27 @@ where
     type Error = Error;
     type Future = Pin<Box<dyn Future<Output = Result<Response<Bytes>, Error>> + Send>>;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        Poll::Ready(Ok(()))
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, mut req: Request<Bytes>) -> Self::Future {
-        let inner = self.inner.clone();
         match &self.auth {
             Auth::Static(value) => {
                 req.headers_mut().insert(AUTHORIZATION, value.clone());
-                Box::pin(inner.oneshot(req))
+                Box::pin(self.inner.call(req))
             }
             Auth::Source(source) => {
+                // The ready service is taken along; a fresh clone stays for the next call.
+                let clone = self.inner.clone();
+                let inner = std::mem::replace(&mut self.inner, clone);
                 let source = Arc::clone(source);
                 Box::pin(async move {
                     let token = source.token().await?;
                     let again = clone_request(&req);
                     req.headers_mut().insert(AUTHORIZATION, bearer(&token)?);
-                    let response = inner.clone().oneshot(req).await?;
+                    let mut inner = inner;
+                    let response = inner.call(req).await?;
                     if response.status() != StatusCode::UNAUTHORIZED || !source.invalidate(&token) {
                         return Ok(response);
                     }

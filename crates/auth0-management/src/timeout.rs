@@ -10,7 +10,6 @@ use std::time::Duration;
 use auth0_core::Error;
 use bytes::Bytes;
 use http::{Request, Response};
-use tower::ServiceExt as _;
 use tower_layer::Layer;
 use tower_service::Service;
 
@@ -52,15 +51,15 @@ pub struct AttemptTimeout<S> {
 
 impl<S> Service<Request<Bytes>> for AttemptTimeout<S>
 where
-    S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error> + Clone + Send + 'static,
+    S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error> + Send + 'static,
     S::Future: Send + 'static,
 {
     type Response = Response<Bytes>;
     type Error = Error;
     type Future = Pin<Box<dyn Future<Output = Result<Response<Bytes>, Error>> + Send>>;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        Poll::Ready(Ok(()))
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, req: Request<Bytes>) -> Self::Future {
@@ -69,7 +68,7 @@ where
             .get::<RequestOptions>()
             .and_then(|o| o.timeout)
             .or(self.timeout);
-        let fut = self.inner.clone().oneshot(req);
+        let fut = self.inner.call(req);
         Box::pin(async move {
             match limit {
                 Some(limit) => tokio::time::timeout(limit, fut)
