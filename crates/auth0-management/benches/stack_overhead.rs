@@ -14,137 +14,16 @@
 //! Each comes sequential (one call per iteration) and at 64 concurrent calls (one
 //! iteration = 64 calls joined on one task). Run with `cargo bench -p auth0-management`.
 
-use std::net::SocketAddr;
-use std::sync::OnceLock;
+mod support;
 
 use auth0_core::Domain;
-use auth0_core::http_client::HttpClient;
 use auth0_management::ManagementClient;
-use auth0_management::request::ApiRequest;
 use bytes::Bytes;
-use http_body_util::{BodyExt as _, Empty, Full};
-use hyper::service::service_fn;
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use tower::ServiceExt as _;
 
-const BODY: &[u8] = br#"{"user_id":"auth0|64b7f0c2d1e9a8b7c6d5e4f3","email":"alice@example.test","email_verified":true,"name":"Alice"}"#;
-
-const CONCURRENCY: usize = 64;
+use support::{BODY, management_call, runtime, server};
 
 fn main() {
     divan::main();
-}
-
-/// A keep-alive HTTP/1 server on 127.0.0.1 running on its own thread and runtime.
-fn server() -> SocketAddr {
-    static ADDR: OnceLock<SocketAddr> = OnceLock::new();
-    *ADDR.get_or_init(|| {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let addr = listener.local_addr().unwrap();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                loop {
-                    let Ok((stream, _)) = listener.accept().await else {
-                        continue;
-                    };
-                    let _ = stream.set_nodelay(true);
-                    tokio::spawn(async move {
-                        let svc = service_fn(|_req| async {
-                            Ok::<_, std::convert::Infallible>(
-                                http::Response::builder()
-                                    .header("content-type", "application/json")
-                                    .header("x-ratelimit-limit", "50")
-                                    .header("x-ratelimit-remaining", "49")
-                                    .header("x-ratelimit-reset", "1700000000")
-                                    .body(Full::new(Bytes::from_static(BODY)))
-                                    .unwrap(),
-                            )
-                        });
-                        let _ = hyper::server::conn::http1::Builder::new()
-                            .serve_connection(TokioIo::new(stream), svc)
-                            .await;
-                    });
-                }
-            });
-        });
-        addr
-    })
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-fn url() -> String {
-    format!(
-        "http://{}/api/v2/users/auth0%7C64b7f0c2d1e9a8b7c6d5e4f3",
-        server()
-    )
-}
-
-type Bare = Client<HttpConnector, Empty<Bytes>>;
-
-fn bare() -> Bare {
-    let mut connector = HttpConnector::new();
-    connector.set_nodelay(true);
-    Client::builder(TokioExecutor::new()).build(connector)
-}
-
-async fn bare_call(client: &Bare, url: &str) -> Bytes {
-    let req = http::Request::get(url)
-        .header("authorization", "Bearer eyJhbGciOiJSUzI1NiJ9.e30.sig")
-        .body(Empty::new())
-        .unwrap();
-    let resp = client.request(req).await.unwrap();
-    assert!(resp.status().is_success());
-    resp.into_body().collect().await.unwrap().to_bytes()
-}
-
-fn core_client() -> HttpClient {
-    HttpClient::builder()
-        .allow_insecure_http(true)
-        .build()
-        .unwrap()
-}
-
-async fn core_call(client: &HttpClient, url: &str) -> Bytes {
-    let req = http::Request::get(url)
-        .header("authorization", "Bearer eyJhbGciOiJSUzI1NiJ9.e30.sig")
-        .body(Bytes::new())
-        .unwrap();
-    let resp = client.clone().oneshot(req).await.unwrap();
-    assert!(resp.status().is_success());
-    resp.into_body()
-}
-
-fn management() -> ManagementClient {
-    ManagementClient::builder(Domain::insecure_http(&server().to_string()).unwrap())
-        .allow_insecure_http(true)
-        .token("eyJhbGciOiJSUzI1NiJ9.e30.sig")
-        .build()
-        .unwrap()
-}
-
-async fn management_call(client: &ManagementClient) -> Bytes {
-    client
-        .execute(ApiRequest::new(
-            http::Method::GET,
-            "/users/auth0%7C64b7f0c2d1e9a8b7c6d5e4f3",
-        ))
-        .await
-        .unwrap()
-        .value
 }
 
 /// The stack alone, over an HTTP service that answers at once without I/O: what the
@@ -178,7 +57,7 @@ mod stack_only {
 }
 
 mod sequential {
-    use super::{
+    use crate::support::{
         bare, bare_call, core_call, core_client, management, management_call, runtime, url,
     };
 
@@ -210,7 +89,7 @@ mod sequential {
 }
 
 mod concurrent_64 {
-    use super::{
+    use crate::support::{
         CONCURRENCY, bare, bare_call, core_call, core_client, management, management_call, runtime,
         url,
     };
