@@ -1,5 +1,6 @@
 //! The Authentication API.
 
+pub(crate) mod authorize;
 pub(crate) mod client_auth;
 pub(crate) mod discovery;
 pub(crate) mod issue;
@@ -24,6 +25,8 @@ pub(crate) fn handle(shared: &Shared, req: &Req) -> Resp {
         }
         (&Method::GET, "/.well-known/jwks.json") => discovery::jwks(shared),
         (&Method::POST, "/oauth/token") => token::handle(shared, req),
+        (&Method::GET, "/authorize") => authorize::authorize(shared, req),
+        (&Method::POST, "/oauth/par") => authorize::par(shared, req),
         (&Method::GET | &Method::POST, "/userinfo") => session::userinfo(shared, req),
         (&Method::POST, "/oauth/revoke") => session::revoke(shared, req),
         (&Method::GET, "/v2/logout") => session::logout(shared, req),

@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::activity::{self, Event};
 use crate::authn::client_auth::{self, Authed};
 use crate::authn::issue::{self, AccessTokenSpec};
-use crate::authn::{mfa, password, refresh};
+use crate::authn::{authorize, mfa, password, refresh};
 use crate::errors;
 
 use crate::tenant::{Shared, lock};
@@ -41,6 +41,7 @@ pub(crate) fn handle(shared: &Shared, req: &Req) -> Resp {
             password::grant(shared, &client, &params, Some(realm))
         }
         "refresh_token" => refresh::grant(shared, &client, &params),
+        "authorization_code" => authorize::code_grant(shared, &client, &params),
         "http://auth0.com/oauth/grant-type/mfa-otp" => {
             mfa::grant(shared, &client, &params, "mfa-otp")
         }
