@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::activity::{self, Event};
 use crate::authn::client_auth::{self, Authed};
 use crate::authn::issue::{self, AccessTokenSpec};
-use crate::authn::{authorize, mfa, password, refresh};
+use crate::authn::{authorize, backchannel, exchange, mfa, password, passwordless, refresh};
 use crate::errors;
 
 use crate::tenant::{Shared, lock};
@@ -42,6 +42,16 @@ pub(crate) fn handle(shared: &Shared, req: &Req) -> Resp {
         }
         "refresh_token" => refresh::grant(shared, &client, &params),
         "authorization_code" => authorize::code_grant(shared, &client, &params),
+        "http://auth0.com/oauth/grant-type/passwordless/otp" => {
+            passwordless::grant(shared, &client, &params)
+        }
+        "urn:openid:params:grant-type:ciba" => backchannel::ciba_grant(shared, &client, &params),
+        "urn:ietf:params:oauth:grant-type:device_code" => {
+            backchannel::device_grant(shared, &client, &params)
+        }
+        "urn:ietf:params:oauth:grant-type:token-exchange" => {
+            exchange::grant(shared, &client, &params)
+        }
         "http://auth0.com/oauth/grant-type/mfa-otp" => {
             mfa::grant(shared, &client, &params, "mfa-otp")
         }
