@@ -72,12 +72,21 @@ impl Shared {
 }
 
 /// Configures and starts a [`FakeTenant`].
-#[derive(Debug, Default)]
+#[derive(Default)]
 #[must_use]
 pub struct FakeTenantBuilder {
     seed: Option<TenantSeed>,
     port: u16,
     signing_alg: Option<KeyAlgorithm>,
+}
+
+impl std::fmt::Debug for FakeTenantBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeTenantBuilder")
+            .field("port", &self.port)
+            .field("signing_alg", &self.signing_alg)
+            .finish_non_exhaustive()
+    }
 }
 
 impl FakeTenantBuilder {
@@ -148,12 +157,20 @@ impl FakeTenantBuilder {
 /// println!("token endpoint: {}/oauth/token", tenant.base_url());
 /// # Ok(()) }
 /// ```
-#[derive(Debug)]
 pub struct FakeTenant {
     shared: Arc<Shared>,
     shutdown: watch::Sender<()>,
     task: JoinHandle<()>,
     addr: SocketAddr,
+}
+
+impl std::fmt::Debug for FakeTenant {
+    /// Shows the address only: the state holds client secrets and passwords.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeTenant")
+            .field("base_url", &self.shared.base_url)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Drop for FakeTenant {
@@ -368,9 +385,18 @@ impl FakeTenant {
 }
 
 /// The tenant's signing keys.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Keys {
     shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keys")
+            .field("published", &self.published_kids())
+            .field("signing", &self.signing_kid())
+            .finish()
+    }
 }
 
 impl Keys {

@@ -112,7 +112,8 @@ fn client_credentials(shared: &Shared, client: &Authed, params: &Params) -> Resp
             "client_credentials requires a confidential client",
         );
     }
-    let Some(audience) = params.get("audience") else {
+    let default_audience = lock(&shared.store).default_audience.clone();
+    let Some(audience) = params.get("audience").or(default_audience) else {
         return errors::authn(
             403,
             "access_denied",
