@@ -174,7 +174,7 @@ struct SeedCredential {
 /// }));
 /// # let _ = seed;
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use]
 pub struct TenantSeed {
     clients: Vec<Value>,
@@ -187,6 +187,7 @@ pub struct TenantSeed {
     organizations: Vec<Value>,
     links: Vec<(String, Value)>,
     authorize_user: Option<String>,
+    default_audience: Option<String>,
 }
 
 impl TenantSeed {
@@ -203,6 +204,7 @@ impl TenantSeed {
             organizations: Vec::new(),
             links: Vec::new(),
             authorize_user: None,
+            default_audience: None,
         }
     }
 
@@ -459,6 +461,13 @@ impl TenantSeed {
         self
     }
 
+    /// The tenant's default audience (Auth0's tenant setting `default_audience`): used by
+    /// `/oauth/token` and `/authorize` when a request names no audience.
+    pub fn default_audience(mut self, audience: impl Into<String>) -> Self {
+        self.default_audience = Some(audience.into());
+        self
+    }
+
     fn link(mut self, key: String, value: Value) -> Self {
         self.links.push((key, value));
         self
@@ -516,7 +525,6 @@ impl TenantSeed {
                     id,
                     kid: cred.kid,
                     key,
-                    pem: cred.pem,
                     name: "seeded key".to_owned(),
                 });
         }
@@ -549,10 +557,33 @@ impl TenantSeed {
         for (key, value) in self.links {
             store.link_mut(key).push(value);
         }
+        store.default_audience = self.default_audience.map(|a| {
+            if a == MANAGEMENT_AUDIENCE_PLACEHOLDER {
+                management_audience.to_owned()
+            } else {
+                a
+            }
+        });
         store.authorize_user = self
             .authorize_user
             .or_else(|| store.get(Kind::Users, USER_ID).map(|_| USER_ID.to_owned()));
         Ok(())
+    }
+}
+
+impl std::fmt::Debug for TenantSeed {
+    /// Counts only: seeds hold client secrets and passwords.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TenantSeed")
+            .field("clients", &self.clients.len())
+            .field("users", &self.users.len())
+            .field("connections", &self.connections.len())
+            .field("resource_servers", &self.resource_servers.len())
+            .field("client_grants", &self.client_grants.len())
+            .field("roles", &self.roles.len())
+            .field("organizations", &self.organizations.len())
+            .field("default_audience", &self.default_audience)
+            .finish_non_exhaustive()
     }
 }
 

@@ -49,7 +49,6 @@ pub(crate) struct Credential {
     pub(crate) id: String,
     pub(crate) kid: String,
     pub(crate) key: PublicKey,
-    pub(crate) pem: String,
     pub(crate) name: String,
 }
 
@@ -103,6 +102,8 @@ pub(crate) struct Store {
     pub(crate) log_seq: u64,
     /// The user `/authorize` logs in when no `login_hint` names another.
     pub(crate) authorize_user: Option<String>,
+    /// The tenant's default audience.
+    pub(crate) default_audience: Option<String>,
     /// Extra state of the Authentication API flows, by flow.
     pub(crate) flows: HashMap<String, Value>,
 }

@@ -432,3 +432,64 @@ async fn advancing_the_clock_moves_issued_times() {
     let (_, claims) = decode(&t.management_token());
     assert!(claims["iat"].as_i64().unwrap() >= before + 3600);
 }
+
+#[tokio::test]
+async fn the_default_audience_applies_when_none_is_given() {
+    let t = FakeTenant::builder()
+        .seed(auth0_testing::TenantSeed::standard().default_audience(seed::API_IDENTIFIER))
+        .start()
+        .await
+        .unwrap();
+    let m2m = post_form(
+        &token_url(&t),
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", seed::M2M_CLIENT_ID),
+            ("client_secret", seed::M2M_CLIENT_SECRET),
+        ],
+    )
+    .await;
+    assert_eq!(m2m.status, 200, "{}", m2m.json);
+    assert_eq!(
+        decode(m2m.str("access_token")).1["aud"],
+        seed::API_IDENTIFIER
+    );
+    let user = post_form(
+        &token_url(&t),
+        &[
+            ("grant_type", "password"),
+            ("client_id", seed::WEB_CLIENT_ID),
+            ("client_secret", seed::WEB_CLIENT_SECRET),
+            ("username", seed::USER_EMAIL),
+            ("password", seed::USER_PASSWORD),
+            ("scope", "openid read:messages"),
+        ],
+    )
+    .await;
+    assert_eq!(user.status, 200, "{}", user.json);
+    let (_, claims) = decode(user.str("access_token"));
+    assert_eq!(claims["aud"][0], seed::API_IDENTIFIER);
+    assert_eq!(claims["scope"], "openid read:messages");
+}
+
+#[tokio::test]
+async fn debug_output_holds_no_secrets() {
+    let t = FakeTenant::start().await.unwrap();
+    let seed_debug = format!("{:?}", auth0_testing::TenantSeed::standard());
+    for text in [
+        format!("{t:?}"),
+        format!("{:?}", t.keys()),
+        seed_debug,
+        format!("{:?}", FakeTenant::builder()),
+    ] {
+        for secret in [
+            seed::M2M_CLIENT_SECRET,
+            seed::WEB_CLIENT_SECRET,
+            seed::USER_PASSWORD,
+            "PRIVATE KEY",
+        ] {
+            assert!(!text.contains(secret), "{text}");
+        }
+    }
+    assert!(format!("{t:?}").contains(&t.base_url()));
+}

@@ -113,7 +113,9 @@ pub(crate) fn issue_for_user(shared: &Shared, client: &Authed, login: &Login) ->
     if user.get("blocked").and_then(Value::as_bool) == Some(true) {
         return errors::authn(401, "unauthorized", "user is blocked");
     }
-    let scope = match granted_scope(shared, login.audience.as_deref(), &login.scope) {
+    let default_audience = lock(&shared.store).default_audience.clone();
+    let requested_audience = login.audience.clone().or(default_audience);
+    let scope = match granted_scope(shared, requested_audience.as_deref(), &login.scope) {
         Ok(s) => s,
         Err(resp) => return resp,
     };
@@ -122,8 +124,7 @@ pub(crate) fn issue_for_user(shared: &Shared, client: &Authed, login: &Login) ->
         .as_deref()
         .and_then(|o| organization(shared, o));
     let now = shared.now();
-    let audience = login
-        .audience
+    let audience = requested_audience
         .clone()
         .unwrap_or_else(|| format!("{}userinfo", shared.issuer()));
     let lifetime = crate::authn::token::api_lifetime(shared, &audience);
@@ -162,7 +163,7 @@ pub(crate) fn issue_for_user(shared: &Shared, client: &Authed, login: &Login) ->
                 client_id: client.client_id.clone(),
                 user_id: login.user_id.clone(),
                 scope: scope.clone(),
-                audience: login.audience.clone(),
+                audience: requested_audience.clone(),
                 organization: login.organization.clone(),
                 revoked: false,
                 rotated: false,

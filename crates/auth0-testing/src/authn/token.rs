@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::activity::{self, Event};
 use crate::authn::client_auth::{self, Authed};
 use crate::authn::issue::{self, AccessTokenSpec};
-use crate::authn::{mfa, password, refresh};
+use crate::authn::{authorize, backchannel, exchange, mfa, password, passwordless, refresh};
 use crate::errors;
 
 use crate::tenant::{Shared, lock};
@@ -41,6 +41,17 @@ pub(crate) fn handle(shared: &Shared, req: &Req) -> Resp {
             password::grant(shared, &client, &params, Some(realm))
         }
         "refresh_token" => refresh::grant(shared, &client, &params),
+        "authorization_code" => authorize::code_grant(shared, &client, &params),
+        "http://auth0.com/oauth/grant-type/passwordless/otp" => {
+            passwordless::grant(shared, &client, &params)
+        }
+        "urn:openid:params:grant-type:ciba" => backchannel::ciba_grant(shared, &client, &params),
+        "urn:ietf:params:oauth:grant-type:device_code" => {
+            backchannel::device_grant(shared, &client, &params)
+        }
+        "urn:ietf:params:oauth:grant-type:token-exchange" => {
+            exchange::grant(shared, &client, &params)
+        }
         "http://auth0.com/oauth/grant-type/mfa-otp" => {
             mfa::grant(shared, &client, &params, "mfa-otp")
         }
@@ -101,7 +112,8 @@ fn client_credentials(shared: &Shared, client: &Authed, params: &Params) -> Resp
             "client_credentials requires a confidential client",
         );
     }
-    let Some(audience) = params.get("audience") else {
+    let default_audience = lock(&shared.store).default_audience.clone();
+    let Some(audience) = params.get("audience").or(default_audience) else {
         return errors::authn(
             403,
             "access_denied",

@@ -143,7 +143,6 @@ pub(crate) fn credentials(
                     .and_then(Value::as_str)
                     .map_or_else(|| ids::alnum(43), str::to_owned),
                 key,
-                pem: pem_text,
                 name: body
                     .get("name")
                     .and_then(Value::as_str)
