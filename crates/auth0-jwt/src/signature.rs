@@ -103,6 +103,16 @@ impl AsymmetricSignatureVerifier {
         Self::builder(fetcher).build()
     }
 
+    /// RS256 with keys from the tenant's `/.well-known/jwks.json`. A plain-http domain (made
+    /// with [`auth0_core::Domain::insecure_http`], for test servers) is fetched over http.
+    #[cfg(feature = "fetch-hyper")]
+    pub fn for_domain(domain: &auth0_core::Domain) -> Result<Self, ConfigError> {
+        let fetcher = crate::fetch_hyper::HyperJwksFetcher::builder(domain.jwks_url())
+            .allow_insecure_http(!domain.is_https())
+            .build()?;
+        Self::builder(fetcher).build()
+    }
+
     /// A builder around any fetcher.
     pub fn builder(fetcher: impl JwksFetcher) -> AsymmetricVerifierBuilder {
         AsymmetricVerifierBuilder {
