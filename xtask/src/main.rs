@@ -87,11 +87,18 @@ fn supply_chain() -> Result<(), String> {
 }
 
 /// Crates that must stay light, with the crates their normal dependency tree must not hold.
-const LAYERS: &[(&str, &[&str], &[&str])] = &[(
-    "auth0-core",
-    &[],
-    &["hyper", "hyper-util", "tokio", "rustls", "ring"],
-)];
+const LAYERS: &[(&str, &[&str], &[&str])] = &[
+    (
+        "auth0-core",
+        &[],
+        &["hyper", "hyper-util", "tokio", "rustls", "ring"],
+    ),
+    (
+        "auth0-jwt",
+        &["--no-default-features"],
+        &["hyper", "hyper-util", "tokio", "rustls"],
+    ),
+];
 
 fn check_dependency_layers() -> Result<(), String> {
     for (krate, features, banned) in LAYERS {

@@ -103,6 +103,16 @@ impl AsymmetricSignatureVerifier {
         Self::builder(fetcher).build()
     }
 
+    /// RS256 with keys from the tenant's `/.well-known/jwks.json`. A plain-http domain (made
+    /// with [`auth0_core::Domain::insecure_http`], for test servers) is fetched over http.
+    #[cfg(feature = "fetch-hyper")]
+    pub fn for_domain(domain: &auth0_core::Domain) -> Result<Self, ConfigError> {
+        let fetcher = crate::fetch_hyper::HyperJwksFetcher::builder(domain.jwks_url())
+            .allow_insecure_http(!domain.is_https())
+            .build()?;
+        Self::builder(fetcher).build()
+    }
+
     /// A builder around any fetcher.
     pub fn builder(fetcher: impl JwksFetcher) -> AsymmetricVerifierBuilder {
         AsymmetricVerifierBuilder {
@@ -265,13 +275,13 @@ impl SignatureVerifier {
                     .find(|(a, _)| *a == alg)
                     .map(|(_, k)| k)
                     .ok_or_else(|| unsupported(header, &v.expected))?;
-                ring::hmac::verify(key, token.signing_input, &token.signature)
+                ring::hmac::verify(key, token.signing_input, token.signature())
                     .map_err(|_| Error::InvalidSignature)
             }
             Self::Asymmetric(v) => {
                 let kid = header.kid.as_deref().unwrap_or("");
                 let key = v.cache.get(kid).await?;
-                key.verify(alg, token.signing_input, &token.signature)
+                key.verify(alg, token.signing_input, token.signature())
             }
         }
     }
