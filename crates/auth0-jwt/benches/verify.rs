@@ -2,7 +2,12 @@
 //!
 //! `cargo bench -p auth0-jwt`. With a warm cache the verify future completes on its first
 //! poll, so it is driven with `now_or_never` (no executor cost is counted on either side).
-#![allow(missing_docs, clippy::missing_panics_doc, clippy::wildcard_imports, clippy::type_complexity)]
+#![allow(
+    missing_docs,
+    clippy::missing_panics_doc,
+    clippy::wildcard_imports,
+    clippy::type_complexity
+)]
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -13,8 +18,8 @@ use std::time::{Duration, Instant};
 
 use auth0_core::SecretString;
 use auth0_jwt::{
-    Algorithm, AsymmetricSignatureVerifier, StaticJwks, SymmetricSignatureVerifier,
-    TokenVerifier, VerifyOptions,
+    Algorithm, AsymmetricSignatureVerifier, StaticJwks, SymmetricSignatureVerifier, TokenVerifier,
+    VerifyOptions,
 };
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -42,7 +47,10 @@ struct Case {
 
 fn split(token: &str) -> (Vec<u8>, Vec<u8>) {
     let (input, sig) = token.rsplit_once('.').unwrap();
-    (input.as_bytes().to_vec(), URL_SAFE_NO_PAD.decode(sig).unwrap())
+    (
+        input.as_bytes().to_vec(),
+        URL_SAFE_NO_PAD.decode(sig).unwrap(),
+    )
 }
 
 fn jwks_verifier(key: &TestKey) -> TokenVerifier {
@@ -56,14 +64,32 @@ fn jwks_verifier(key: &TestKey) -> TokenVerifier {
 
 fn cases() -> Vec<Case> {
     let rsa = TestKey::rsa(1, "rsa", Algorithm::RS256);
-    let n = URL_SAFE_NO_PAD.decode(rsa.jwk["n"].as_str().unwrap()).unwrap();
-    let e = URL_SAFE_NO_PAD.decode(rsa.jwk["e"].as_str().unwrap()).unwrap();
+    let n = URL_SAFE_NO_PAD
+        .decode(rsa.jwk["n"].as_str().unwrap())
+        .unwrap();
+    let e = URL_SAFE_NO_PAD
+        .decode(rsa.jwk["e"].as_str().unwrap())
+        .unwrap();
     let ec = TestKey::ec("ec", Algorithm::ES256);
     let mut point = vec![4];
-    point.extend(URL_SAFE_NO_PAD.decode(ec.jwk["x"].as_str().unwrap()).unwrap());
-    point.extend(URL_SAFE_NO_PAD.decode(ec.jwk["y"].as_str().unwrap()).unwrap());
-    let hs = TestKey::hmac(Algorithm::HS256, "a-client-secret-of-reasonable-length-0123456789");
-    let hmac_key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, b"a-client-secret-of-reasonable-length-0123456789");
+    point.extend(
+        URL_SAFE_NO_PAD
+            .decode(ec.jwk["x"].as_str().unwrap())
+            .unwrap(),
+    );
+    point.extend(
+        URL_SAFE_NO_PAD
+            .decode(ec.jwk["y"].as_str().unwrap())
+            .unwrap(),
+    );
+    let hs = TestKey::hmac(
+        Algorithm::HS256,
+        "a-client-secret-of-reasonable-length-0123456789",
+    );
+    let hmac_key = ring::hmac::Key::new(
+        ring::hmac::HMAC_SHA256,
+        b"a-client-secret-of-reasonable-length-0123456789",
+    );
     let secret = SecretString::new("a-client-secret-of-reasonable-length-0123456789");
     vec![
         Case {
@@ -81,15 +107,23 @@ fn cases() -> Vec<Case> {
             token: ec.sign(&payload()),
             verifier: jwks_verifier(&ec),
             raw: Box::new(move |m, s| {
-                ring::signature::UnparsedPublicKey::new(&ring::signature::ECDSA_P256_SHA256_FIXED, &point)
-                    .verify(m, s)
-                    .is_ok()
+                ring::signature::UnparsedPublicKey::new(
+                    &ring::signature::ECDSA_P256_SHA256_FIXED,
+                    &point,
+                )
+                .verify(m, s)
+                .is_ok()
             }),
         },
         Case {
             name: "HS256",
             token: hs.sign(&payload()),
-            verifier: TokenVerifier::new(SymmetricSignatureVerifier::new(&secret), ISSUER, AUDIENCE).clock(clock()),
+            verifier: TokenVerifier::new(
+                SymmetricSignatureVerifier::new(&secret),
+                ISSUER,
+                AUDIENCE,
+            )
+            .clock(clock()),
             raw: Box::new(move |m, s| ring::hmac::verify(&hmac_key, m, s).is_ok()),
         },
     ]
@@ -152,8 +186,12 @@ fn all_cores(c: &mut Criterion) {
             });
             start.elapsed()
         };
-        group.bench_function("ring raw signature check", |b| b.iter_custom(|i| run(false, i)));
-        group.bench_function("auth0-jwt verify (warm cache)", |b| b.iter_custom(|i| run(true, i)));
+        group.bench_function("ring raw signature check", |b| {
+            b.iter_custom(|i| run(false, i))
+        });
+        group.bench_function("auth0-jwt verify (warm cache)", |b| {
+            b.iter_custom(|i| run(true, i))
+        });
         group.finish();
     }
 }
@@ -161,8 +199,14 @@ fn all_cores(c: &mut Criterion) {
 mod futures_util {
     pub(crate) use ::futures_util::*;
     /// Warms a verifier's cache: the static fetch completes after one yield.
-    pub(crate) fn executor_block_on(v: &super::TokenVerifier, token: &str, o: &super::VerifyOptions) {
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    pub(crate) fn executor_block_on(
+        v: &super::TokenVerifier,
+        token: &str,
+        o: &super::VerifyOptions,
+    ) {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         rt.block_on(v.verify(token, o)).unwrap();
     }
 }
