@@ -187,10 +187,10 @@ fn all_cores(c: &mut Criterion) {
             start.elapsed()
         };
         group.bench_function("ring raw signature check", |b| {
-            b.iter_custom(|i| run(false, i))
+            b.iter_custom(|i| run(false, i));
         });
         group.bench_function("auth0-jwt verify (warm cache)", |b| {
-            b.iter_custom(|i| run(true, i))
+            b.iter_custom(|i| run(true, i));
         });
         group.finish();
     }

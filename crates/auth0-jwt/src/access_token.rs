@@ -168,10 +168,8 @@ impl AccessTokenVerifier {
     pub async fn verify(&self, token: &str) -> Result<Claims, Error> {
         let c = &*self.common;
         let cfg = &*self.config;
-        let payload = c
-            .verified_payload(token, KIND, |h| self.check_typ(h))
-            .await?;
-        let raw = parse_raw(&payload)?;
+        let token = c.verified(token, KIND, |h| self.check_typ(h)).await?;
+        let raw = parse_raw(token.payload()?)?;
         let now = c.now();
         let (aud, _exp) =
             c.check_registered(&raw, KIND, &cfg.audiences, &cfg.audience_text, now)?;

@@ -42,19 +42,20 @@ impl Common {
     }
 
     /// Splits, checks the header with `header_check`, verifies the signature; returns the
-    /// decoded payload.
-    pub(crate) async fn verified_payload(
+    /// token, whose payload is then trusted.
+    pub(crate) async fn verified<'t>(
         &self,
-        token: &str,
+        token: &'t str,
         kind: TokenKind,
         header_check: impl FnOnce(&Header<'_>) -> Result<(), Error>,
-    ) -> Result<Vec<u8>, Error> {
+    ) -> Result<Compact<'t>, Error> {
         let compact = Compact::split(token, kind, self.max_token_bytes)?;
         let header = compact.header()?;
         let alg = self.signature.check_alg(&header)?;
         header_check(&header)?;
         self.signature.verify(&compact, &header, alg).await?;
-        compact.payload()
+        drop(header);
+        Ok(compact)
     }
 
     /// Checks `iss`, `sub`, `aud` (one of `expected_aud`), `exp` (with leeway); returns the

@@ -125,7 +125,33 @@ impl Claims {
 pub(crate) enum Raw<'a> {
     Str(Cow<'a, str>),
     Int(i64),
+    List(Vec<Raw<'a>>),
     Other(Value),
+}
+
+/// A claim name, borrowed from the payload unless it has escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Key<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a claim name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'a>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'a>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'a>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V(std::marker::PhantomData))
+    }
 }
 
 impl Raw<'_> {
@@ -147,6 +173,7 @@ impl Raw<'_> {
         match self {
             Self::Str(s) => Value::String(s.into_owned()),
             Self::Int(i) => Value::from(i),
+            Self::List(items) => Value::Array(items.into_iter().map(Raw::into_value).collect()),
             Self::Other(v) => v,
         }
     }
@@ -187,8 +214,12 @@ impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
             fn visit_none<E: de::Error>(self) -> Result<Raw<'a>, E> {
                 Ok(Raw::Other(Value::Null))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Raw<'a>, A::Error> {
-                Value::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Raw::Other)
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw<'a>, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(16));
+                while let Some(item) = seq.next_element::<Raw<'a>>()? {
+                    items.push(item);
+                }
+                Ok(Raw::List(items))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Raw<'a>, A::Error> {
                 Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(Raw::Other)
@@ -217,7 +248,7 @@ macro_rules! raw_claims {
                     }
                     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawClaims<'a>, A::Error> {
                         let mut out = RawClaims::default();
-                        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
                             match &*key {
                                 $(stringify!($field) => {
                                     if out.$field.is_some() {
@@ -262,7 +293,7 @@ raw_claims!(
 pub(crate) fn audience(raw: Option<&Raw<'_>>) -> Option<Audience> {
     match raw? {
         Raw::Str(s) => Some(Audience::One(s.clone().into_owned())),
-        Raw::Other(Value::Array(items)) => items
+        Raw::List(items) => items
             .iter()
             .map(|v| v.as_str().map(str::to_owned))
             .collect::<Option<Vec<_>>>()
@@ -273,7 +304,7 @@ pub(crate) fn audience(raw: Option<&Raw<'_>>) -> Option<Audience> {
 
 fn permissions(raw: &Raw<'_>) -> Option<Vec<String>> {
     match raw {
-        Raw::Other(Value::Array(items)) => items
+        Raw::List(items) => items
             .iter()
             .map(|v| v.as_str().map(str::to_owned))
             .collect(),

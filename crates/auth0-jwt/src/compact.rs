@@ -34,12 +34,22 @@ pub(crate) struct Header<'a> {
     pub(crate) crit: Option<serde::de::IgnoredAny>,
 }
 
-/// A split, header-decoded token whose signature has not been checked yet.
+/// A split, decoded token whose signature has not been checked yet. Header, payload and
+/// signature are decoded into one buffer (one allocation).
 pub(crate) struct Compact<'t> {
-    pub(crate) header_bytes: Vec<u8>,
+    buf: Vec<u8>,
+    header: std::ops::Range<usize>,
+    payload: Option<std::ops::Range<usize>>,
+    signature: std::ops::Range<usize>,
     pub(crate) signing_input: &'t [u8],
-    pub(crate) payload_b64: &'t [u8],
-    pub(crate) signature: Vec<u8>,
+}
+
+fn decode_into(input: &[u8], buf: &mut Vec<u8>) -> Option<std::ops::Range<usize>> {
+    let start = buf.len();
+    buf.resize(start + input.len() * 3 / 4 + 3, 0);
+    let n = B64.decode_slice(input, &mut buf[start..]).ok()?;
+    buf.truncate(start + n);
+    Some(start..start + n)
 }
 
 impl<'t> Compact<'t> {
@@ -54,45 +64,52 @@ impl<'t> Compact<'t> {
             });
         }
         let bytes = token.as_bytes();
-        let mut dots = bytes
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| **b == b'.')
-            .map(|(i, _)| i);
-        let (Some(d1), Some(d2), None) = (dots.next(), dots.next(), dots.next()) else {
+        let d1 = token.find('.').ok_or(Error::Malformed)?;
+        let d2 = d1 + 1 + token[d1 + 1..].find('.').ok_or(Error::Malformed)?;
+        if token[d2 + 1..].contains('.') {
             return Err(Error::Malformed);
-        };
+        }
         let header_b64 = &bytes[..d1];
         let payload_b64 = &bytes[d1 + 1..d2];
         let signature_b64 = &bytes[d2 + 1..];
         if header_b64.is_empty() || payload_b64.is_empty() {
             return Err(Error::Malformed);
         }
-        let header_bytes = B64.decode(header_b64).map_err(|_| Error::Malformed)?;
-        let signature = B64.decode(signature_b64).map_err(|_| Error::Malformed)?;
+        let mut buf = Vec::with_capacity(bytes.len() * 3 / 4 + 9);
+        let header = decode_into(header_b64, &mut buf).ok_or(Error::Malformed)?;
+        let signature = decode_into(signature_b64, &mut buf).ok_or(Error::Malformed)?;
+        // A bad payload encoding is reported after the signature check, like a bad payload.
+        let payload = decode_into(payload_b64, &mut buf);
         Ok(Self {
-            header_bytes,
-            signing_input: &bytes[..d2],
-            payload_b64,
+            buf,
+            header,
+            payload,
             signature,
+            signing_input: &bytes[..d2],
         })
+    }
+
+    pub(crate) fn signature(&self) -> &[u8] {
+        &self.buf[self.signature.clone()]
+    }
+
+    pub(crate) fn payload(&self) -> Result<&[u8], Error> {
+        self.payload
+            .clone()
+            .map(|r| &self.buf[r])
+            .ok_or(Error::MalformedPayload)
     }
 
     pub(crate) fn header(&self) -> Result<Header<'_>, Error> {
         // A JOSE header is a JSON object; serde would also read a struct from an array.
-        if self.header_bytes.first() != Some(&b'{') {
+        let bytes = &self.buf[self.header.clone()];
+        if bytes.first() != Some(&b'{') {
             return Err(Error::Malformed);
         }
-        let header: Header<'_> =
-            serde_json::from_slice(&self.header_bytes).map_err(|_| Error::Malformed)?;
+        let header: Header<'_> = serde_json::from_slice(bytes).map_err(|_| Error::Malformed)?;
         if header.crit.is_some() {
             return Err(Error::CriticalHeader);
         }
         Ok(header)
-    }
-
-    pub(crate) fn payload(&self) -> Result<Vec<u8>, Error> {
-        B64.decode(self.payload_b64)
-            .map_err(|_| Error::MalformedPayload)
     }
 }

@@ -105,8 +105,8 @@ impl TokenVerifier {
     /// Verifies `token`; returns its claims.
     pub async fn verify(&self, token: &str, options: &VerifyOptions) -> Result<Claims, Error> {
         let c = &*self.common;
-        let payload = c.verified_payload(token, KIND, |_| Ok(())).await?;
-        let raw = parse_raw(&payload)?;
+        let token = c.verified(token, KIND, |_| Ok(())).await?;
+        let raw = parse_raw(token.payload()?)?;
         let now = c.now();
         let (aud, _exp) = c.check_registered(&raw, KIND, &self.audience, &self.audience[0], now)?;
         if raw.iat.as_ref().and_then(Raw::as_int).is_none() {

@@ -265,13 +265,13 @@ impl SignatureVerifier {
                     .find(|(a, _)| *a == alg)
                     .map(|(_, k)| k)
                     .ok_or_else(|| unsupported(header, &v.expected))?;
-                ring::hmac::verify(key, token.signing_input, &token.signature)
+                ring::hmac::verify(key, token.signing_input, token.signature())
                     .map_err(|_| Error::InvalidSignature)
             }
             Self::Asymmetric(v) => {
                 let kid = header.kid.as_deref().unwrap_or("");
                 let key = v.cache.get(kid).await?;
-                key.verify(alg, token.signing_input, &token.signature)
+                key.verify(alg, token.signing_input, token.signature())
             }
         }
     }
