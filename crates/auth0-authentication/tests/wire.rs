@@ -447,8 +447,7 @@ async fn ciba_device_par() {
     let started = c
         .back_channel()
         .authorize(
-            BackChannelAuthorize::for_user(&c, "auth0|u1", "openid")
-                .binding_message("ABC-123")
+            BackChannelAuthorize::for_user(&c, "auth0|u1", "openid", "ABC-123")
                 .requested_expiry(NonZeroU32::new(120).unwrap())
                 .authorization_details(json!([{"type":"payment","amount":"10"}])),
         )
@@ -615,7 +614,12 @@ fn urls() {
     let url = c
         .authorize_url_signed(&AuthorizeParams::new("https://app/cb"), &signer)
         .unwrap();
-    assert!(url.starts_with("https://tenant.example.com/authorize?client_id=client-1&request=ey"));
+    assert!(
+        url.starts_with(
+            "https://tenant.example.com/authorize?client_id=client-1&response_type=code&request=ey"
+        ),
+        "{url}"
+    );
     let generated = Pkce::generate();
     assert_eq!(generated.verifier().expose_secret().len(), 43);
     assert_ne!(random_state(), random_state());
@@ -762,7 +766,7 @@ async fn ciba_wait_handles_pending_and_slow_down() {
     let c = secret_client(&rec);
     let started = c
         .back_channel()
-        .authorize(BackChannelAuthorize::new("{}", "openid"))
+        .authorize(BackChannelAuthorize::new("{}", "openid", "msg"))
         .await
         .unwrap();
     rec.requests();
