@@ -932,6 +932,25 @@ async fn secret_basic_falls_back_to_the_body_when_a_bearer_is_sent() {
     let req = rec.last();
     assert_eq!(req.headers()["authorization"], "Bearer mfa-tok");
     insta::assert_snapshot!("mfa_associate_email_basic", render(&req));
+    // JSON endpoints get the secret in the body too.
+    c.mfa()
+        .challenge(MfaChallenge::new("mfa-tok"))
+        .await
+        .unwrap();
+    let req = rec.last();
+    assert!(req.headers().get("authorization").is_none());
+    let body: Value = serde_json::from_slice(req.body()).unwrap();
+    assert_eq!(body["client_secret"], "s3cr3t");
+    // OAuth endpoints get the Basic header.
+    c.revoke_refresh_token("rt").await.unwrap();
+    let req = rec.last();
+    assert!(
+        req.headers()["authorization"]
+            .to_str()
+            .unwrap()
+            .starts_with("Basic ")
+    );
+    assert!(!String::from_utf8_lossy(req.body()).contains("s3cr3t"));
     // Bearer tokens with characters a header cannot hold are refused, not sent.
     let err = c.users().userinfo("bad\ntoken").await.unwrap_err();
     assert!(matches!(err, Error::Config(_)));
