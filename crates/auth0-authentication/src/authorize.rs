@@ -323,7 +323,9 @@ impl AuthenticationClient {
         ))
     }
 
-    /// The `/authorize` URL with the parameters in a signed request object (JAR, RFC 9101).
+    /// The `/authorize` URL with the parameters in a signed request object (JAR, RFC 9101);
+    /// `client_id`, `response_type` and `scope` are repeated outside it, as OpenID Connect
+    /// requires.
     pub fn authorize_url_signed(
         &self,
         params: &AuthorizeParams,
@@ -331,11 +333,15 @@ impl AuthenticationClient {
     ) -> Result<String, Error> {
         let client_id = self.require_client_id()?;
         let jwt = self.request_object(params, signer)?;
-        Ok(url_with_query(
-            self,
-            "/authorize",
-            &[("client_id", client_id.to_owned()), ("request", jwt)],
-        ))
+        let mut pairs = vec![
+            ("client_id", client_id.to_owned()),
+            ("response_type", params.response_type.clone()),
+        ];
+        if let Some(scope) = &params.scope {
+            pairs.push(("scope", scope.clone()));
+        }
+        pairs.push(("request", jwt));
+        Ok(url_with_query(self, "/authorize", &pairs))
     }
 
     /// A signed request object (JAR, RFC 9101) holding `params`: header `typ`
@@ -417,7 +423,7 @@ impl ParApi<'_> {
     /// JSON text). Then send the user to
     /// [`AuthenticationClient::authorize_url_for_request_uri`]. `auth0-python`:
     /// `PushedAuthorizationRequests.pushed_authorization_request`.
-    pub async fn push(&self, params: &AuthorizeParams) -> Result<ParResponse, Error> {
+    pub async fn push(self, params: &AuthorizeParams) -> Result<ParResponse, Error> {
         let mut fields = Fields::new();
         for (k, v) in params.fields().0 {
             if let Some(text) = form_value(&v) {
@@ -428,20 +434,20 @@ impl ParApi<'_> {
         self.client.json(&call, "PAR response").await
     }
 
-    /// Push the parameters as a signed request object (JAR): the body holds only `request`
-    /// (plus the client id and credentials).
+    /// Push the parameters as a signed request object (JAR). Besides `request` (and the
+    /// client id and credentials) the body repeats `response_type` and `scope`, as OpenID
+    /// Connect requires; they match the signed values.
     pub async fn push_signed(
-        &self,
+        self,
         params: &AuthorizeParams,
         signer: &ClientAssertionSigner,
     ) -> Result<ParResponse, Error> {
         let jwt = self.client.request_object(params, signer)?;
-        let call = Call::post(
-            "/oauth/par",
-            Caller::Client,
-            Encoding::Form,
-            Fields::new().put("request", jwt),
-        );
+        let fields = Fields::new()
+            .put("response_type", params.response_type.as_str())
+            .opt("scope", params.scope.as_deref())
+            .put("request", jwt);
+        let call = Call::post("/oauth/par", Caller::Client, Encoding::Form, fields);
         self.client.json(&call, "PAR response").await
     }
 }

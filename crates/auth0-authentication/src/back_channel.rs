@@ -114,7 +114,7 @@ async fn poll_tokens(
 pub struct BackChannelAuthorize {
     login_hint: String,
     scope: String,
-    binding_message: Option<String>,
+    binding_message: String,
     audience: Option<String>,
     requested_expiry: Option<NonZeroU32>,
     authorization_details: Option<Value>,
@@ -124,12 +124,17 @@ pub struct BackChannelAuthorize {
 impl BackChannelAuthorize {
     /// Ask the user identified by `login_hint` (Auth0 wants the JSON
     /// `{"format":"iss_sub","iss":"https://{domain}/","sub":"<user id>"}`; see
-    /// [`BackChannelAuthorize::for_user`]) to approve `scope` (must contain `openid`).
-    pub fn new(login_hint: impl Into<String>, scope: impl Into<String>) -> Self {
+    /// [`BackChannelAuthorize::for_user`]) to approve `scope` (must contain `openid`), showing
+    /// `binding_message` on both devices (Auth0 requires it).
+    pub fn new(
+        login_hint: impl Into<String>,
+        scope: impl Into<String>,
+        binding_message: impl Into<String>,
+    ) -> Self {
         Self {
             login_hint: login_hint.into(),
             scope: scope.into(),
-            binding_message: None,
+            binding_message: binding_message.into(),
             audience: None,
             requested_expiry: None,
             authorization_details: None,
@@ -142,13 +147,14 @@ impl BackChannelAuthorize {
         client: &AuthenticationClient,
         user_id: &str,
         scope: impl Into<String>,
+        binding_message: impl Into<String>,
     ) -> Self {
         let hint = serde_json::json!({
             "format": "iss_sub",
             "iss": client.domain().issuer(),
             "sub": user_id,
         });
-        Self::new(hint.to_string(), scope)
+        Self::new(hint.to_string(), scope, binding_message)
     }
 
     /// Seconds the request stays valid (sent as text, as Auth0 expects).
@@ -172,10 +178,7 @@ impl BackChannelAuthorize {
         self
     }
 }
-string_setters!(BackChannelAuthorize {
-    binding_message,
-    audience
-});
+string_setters!(BackChannelAuthorize { audience });
 
 /// CIBA. Get it with [`AuthenticationClient::back_channel`].
 #[derive(Debug, Clone, Copy)]
@@ -199,13 +202,13 @@ impl BackChannelApi<'_> {
     /// Start a CIBA request (form-encoded, client-authenticated). `auth0-python`:
     /// `BackChannelLogin.back_channel_login`.
     pub async fn authorize(
-        &self,
+        self,
         req: BackChannelAuthorize,
     ) -> Result<BackChannelAuthorizeResponse, Error> {
         let fields = Fields::new()
             .put("login_hint", req.login_hint)
             .put("scope", req.scope)
-            .opt("binding_message", req.binding_message)
+            .put("binding_message", req.binding_message)
             .opt("audience", req.audience)
             .opt(
                 "requested_expiry",
@@ -221,7 +224,7 @@ impl BackChannelApi<'_> {
     }
 
     /// Poll once (same as [`TokenApi::ciba`](crate::TokenApi::ciba)).
-    pub async fn poll(&self, auth_req_id: &str) -> Result<TokenSet, Error> {
+    pub async fn poll(self, auth_req_id: &str) -> Result<TokenSet, Error> {
         self.client.token().ciba(auth_req_id).await
     }
 
@@ -229,7 +232,7 @@ impl BackChannelApi<'_> {
     /// lengthens the wait; other errors (`access_denied`, `expired_token`) end it. Drop the
     /// future to cancel.
     pub async fn wait_for_tokens(
-        &self,
+        self,
         request: &BackChannelAuthorizeResponse,
         opts: PollOptions,
     ) -> Result<TokenSet, Error> {
@@ -275,25 +278,20 @@ pub struct DeviceApi<'a> {
 }
 
 impl DeviceApi<'_> {
-    /// Get a device code and user code.
-    pub async fn code(&self, req: DeviceCodeRequest) -> Result<DeviceCode, Error> {
+    /// Get a device code and user code (with the client's credentials when it has some).
+    pub async fn code(self, req: DeviceCodeRequest) -> Result<DeviceCode, Error> {
         let fields = Fields::new()
             .opt("scope", req.scope)
             .opt("audience", req.audience)
             .opt("organization", req.organization);
-        let call = Call::post(
-            "/oauth/device/code",
-            Caller::ClientId,
-            Encoding::Form,
-            fields,
-        );
+        let call = Call::post("/oauth/device/code", Caller::Client, Encoding::Form, fields);
         self.client.json(&call, "device code response").await
     }
 
     /// Poll until the user has entered the code; same rules as
     /// [`BackChannelApi::wait_for_tokens`].
     pub async fn wait_for_tokens(
-        &self,
+        self,
         code: &DeviceCode,
         opts: PollOptions,
     ) -> Result<TokenSet, Error> {

@@ -47,8 +47,10 @@ pub enum ClientAuth {
     /// `client_secret_post`: the secret travels in the body as `client_secret`.
     SecretPost(SecretString),
     /// `client_secret_basic`: `Authorization: Basic base64(client_id:client_secret)`, each part
-    /// form-url-encoded (RFC 6749 §2.3.1). Calls that already carry a bearer token fall back
-    /// to `client_secret_post`.
+    /// form-url-encoded (RFC 6749 §2.3.1), on the OAuth endpoints (`/oauth/token`,
+    /// `/oauth/revoke`, `/oauth/par`, `/bc-authorize`, `/oauth/device/code`). Auth0's JSON
+    /// endpoints (`/passwordless/start`, `/mfa/*`) and calls that already carry a bearer
+    /// token get the secret in the body instead.
     SecretBasic(SecretString),
     /// `private_key_jwt`: a freshly signed client assertion on every call.
     PrivateKeyJwt(ClientAssertionSigner),
@@ -484,7 +486,10 @@ impl AuthenticationClient {
             Caller::Client => {
                 let id = self.require_client_id()?;
                 prepend_client_id(&mut fields, id);
-                authorization = self.apply_client_auth(&mut fields, id, true)?;
+                // Basic authentication is for the OAuth (form) endpoints; Auth0's JSON
+                // endpoints read the secret from the body.
+                let form = matches!(call.body, Some((Encoding::Form, _)));
+                authorization = self.apply_client_auth(&mut fields, id, form)?;
             }
             Caller::Bearer(token) => authorization = Some(bearer(token)?),
             Caller::BearerAndClient(token) => {

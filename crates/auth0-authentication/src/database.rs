@@ -94,7 +94,7 @@ pub struct DatabaseApi<'a> {
 impl DatabaseApi<'_> {
     /// Create a user. Public call: only the client id is sent. `auth0-python`:
     /// `Database.signup`.
-    pub async fn signup(&self, req: Signup) -> Result<SignupResponse, Error> {
+    pub async fn signup(self, req: Signup) -> Result<SignupResponse, Error> {
         let fields = Fields::new()
             .put("email", req.email)
             .put("password", req.password.expose_secret())
@@ -118,7 +118,7 @@ impl DatabaseApi<'_> {
 
     /// Send a password-reset e-mail; returns Auth0's plain-text message. `auth0-python`:
     /// `Database.change_password`.
-    pub async fn change_password(&self, req: ChangePassword) -> Result<String, Error> {
+    pub async fn change_password(self, req: ChangePassword) -> Result<String, Error> {
         let fields = Fields::new()
             .put("email", req.email)
             .put("connection", req.connection)
@@ -231,7 +231,7 @@ pub struct PasswordlessApi<'a> {
 
 impl PasswordlessApi<'_> {
     /// Send a link or code by e-mail. `auth0-python`: `Passwordless.email`.
-    pub async fn email(&self, req: PasswordlessEmail) -> Result<PasswordlessStartResponse, Error> {
+    pub async fn email(self, req: PasswordlessEmail) -> Result<PasswordlessStartResponse, Error> {
         let fields = Fields::new()
             .put("connection", req.connection)
             .put("email", req.email)
@@ -241,7 +241,7 @@ impl PasswordlessApi<'_> {
     }
 
     /// Send a code by SMS. `auth0-python`: `Passwordless.sms`.
-    pub async fn sms(&self, req: PasswordlessSms) -> Result<PasswordlessStartResponse, Error> {
+    pub async fn sms(self, req: PasswordlessSms) -> Result<PasswordlessStartResponse, Error> {
         let fields = Fields::new()
             .put("connection", req.connection)
             .put("phone_number", req.phone_number);
@@ -268,7 +268,7 @@ pub struct UsersApi<'a> {
 impl UsersApi<'_> {
     /// The profile of the user an access token was issued to. `auth0-python`:
     /// `Users.userinfo`.
-    pub async fn userinfo(&self, access_token: impl Into<SecretString>) -> Result<UserInfo, Error> {
+    pub async fn userinfo(self, access_token: impl Into<SecretString>) -> Result<UserInfo, Error> {
         let call = Call::get("/userinfo", Caller::Bearer(access_token.into()));
         self.client.json(&call, "userinfo").await
     }

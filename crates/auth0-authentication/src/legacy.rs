@@ -16,7 +16,7 @@ pub struct EnterpriseApi<'a> {
 impl EnterpriseApi<'_> {
     /// The SAML IdP metadata XML of this client (`/samlp/metadata/{client_id}`).
     /// `auth0-python`: `Enterprise.saml_metadata`.
-    pub async fn saml_metadata(&self) -> Result<String, Error> {
+    pub async fn saml_metadata(self) -> Result<String, Error> {
         let id = self.client.require_client_id()?;
         let call = Call::get(
             format!("/samlp/metadata/{}", segment(id)),
@@ -26,7 +26,7 @@ impl EnterpriseApi<'_> {
     }
 
     /// The WS-Federation metadata XML. `auth0-python`: `Enterprise.wsfed_metadata`.
-    pub async fn wsfed_metadata(&self) -> Result<String, Error> {
+    pub async fn wsfed_metadata(self) -> Result<String, Error> {
         let call = Call::get(
             "/wsfed/FederationMetadata/2007-06/FederationMetadata.xml",
             Caller::Anonymous,
@@ -105,7 +105,7 @@ impl LegacyApi<'_> {
     /// Log in with a social provider's access token (`/oauth/access_token`). `auth0-python`:
     /// `Social.login`.
     pub async fn social_login(
-        &self,
+        self,
         access_token: impl Into<SecretString>,
         connection: impl Into<String>,
         scope: Option<&str>,
@@ -125,7 +125,7 @@ impl LegacyApi<'_> {
     }
 
     /// Delegation (`/delegation`). `auth0-python`: `Delegated.get_token`.
-    pub async fn delegation(&self, req: Delegation) -> Result<DelegationResponse, Error> {
+    pub async fn delegation(self, req: Delegation) -> Result<DelegationResponse, Error> {
         let mut fields = Fields::new()
             .put("grant_type", req.grant_type)
             .put("target", req.target)

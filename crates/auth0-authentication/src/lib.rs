@@ -3,7 +3,11 @@
 //!
 //! - Async on tokio, over the shared transport of `auth0-core` (any tower service can be
 //!   plugged in with [`AuthenticationClientBuilder::service`] or wrapped with
-//!   [`AuthenticationClientBuilder::layer`]).
+//!   [`AuthenticationClientBuilder::layer`]). Calls must run inside a tokio runtime with the
+//!   time driver enabled (timeouts, retry waits and polling use `tokio::time`).
+//! - Calls are grouped on cheap handles ([`AuthenticationClient::token`],
+//!   [`database`](AuthenticationClient::database), [`mfa`](AuthenticationClient::mfa), …);
+//!   their futures borrow only the client, so they can be joined, selected or stored.
 //! - Client authentication on every call that needs it: `client_secret_post`,
 //!   `client_secret_basic`, or `private_key_jwt` assertions signed with ring
 //!   ([`ClientAssertionSigner`]: RS256/384/512, PS256/384/512, ES256, ES384 from PKCS#1,

@@ -113,7 +113,7 @@ impl AuthenticationClient {
 
 impl MfaApi<'_> {
     /// Start a challenge (sends the SMS / push, or tells which OTP to ask for).
-    pub async fn challenge(&self, req: MfaChallenge) -> Result<ChallengeResponse, Error> {
+    pub async fn challenge(self, req: MfaChallenge) -> Result<ChallengeResponse, Error> {
         let fields = Fields::new()
             .put("mfa_token", req.mfa_token.expose_secret())
             .opt("challenge_type", req.challenge_type)
@@ -125,7 +125,7 @@ impl MfaApi<'_> {
     /// Enrol a new authenticator, with an `mfa_token` (or an access token for the
     /// `https://{domain}/mfa/` audience).
     pub async fn associate(
-        &self,
+        self,
         mfa_token: impl Into<SecretString>,
         what: MfaAssociate,
     ) -> Result<AssociateResponse, Error> {
@@ -140,7 +140,7 @@ impl MfaApi<'_> {
 
     /// The user's authenticators.
     pub async fn authenticators(
-        &self,
+        self,
         mfa_token: impl Into<SecretString>,
     ) -> Result<Vec<Authenticator>, Error> {
         let call = Call::get("/mfa/authenticators", Caller::Bearer(mfa_token.into()));
@@ -149,7 +149,7 @@ impl MfaApi<'_> {
 
     /// Delete one of the user's authenticators.
     pub async fn delete_authenticator(
-        &self,
+        self,
         mfa_token: impl Into<SecretString>,
         authenticator_id: &str,
     ) -> Result<(), Error> {

@@ -374,7 +374,7 @@ impl TokenApi<'_> {
     }
 
     /// Machine-to-machine tokens for an API. `auth0-python`: `GetToken.client_credentials`.
-    pub async fn client_credentials(&self, req: ClientCredentials) -> Result<TokenSet, Error> {
+    pub async fn client_credentials(self, req: ClientCredentials) -> Result<TokenSet, Error> {
         self.grant(
             Fields::new()
                 .put("grant_type", grant_type::CLIENT_CREDENTIALS)
@@ -388,7 +388,7 @@ impl TokenApi<'_> {
     /// Exchange an authorization code (with PKCE when a verifier is given; the client still
     /// authenticates when it has credentials). `auth0-python`: `GetToken.authorization_code`
     /// and `authorization_code_pkce`.
-    pub async fn authorization_code(&self, req: AuthorizationCode) -> Result<TokenSet, Error> {
+    pub async fn authorization_code(self, req: AuthorizationCode) -> Result<TokenSet, Error> {
         self.grant(
             Fields::new()
                 .put("grant_type", grant_type::AUTHORIZATION_CODE)
@@ -406,7 +406,7 @@ impl TokenApi<'_> {
     /// [`authorization_code`](Self::authorization_code) with
     /// [`AuthorizationCode::code_verifier`]).
     pub async fn authorization_code_pkce(
-        &self,
+        self,
         code: impl Into<SecretString>,
         code_verifier: impl Into<SecretString>,
         redirect_uri: impl Into<String>,
@@ -421,7 +421,7 @@ impl TokenApi<'_> {
 
     /// Resource owner password login; `password-realm` when a realm is set. `auth0-python`:
     /// `GetToken.login`.
-    pub async fn password(&self, req: PasswordGrant) -> Result<TokenSet, Error> {
+    pub async fn password(self, req: PasswordGrant) -> Result<TokenSet, Error> {
         let grant = if req.realm.is_some() {
             grant_type::PASSWORD_REALM
         } else {
@@ -445,7 +445,7 @@ impl TokenApi<'_> {
     }
 
     /// Refresh tokens. `auth0-python`: `GetToken.refresh_token`.
-    pub async fn refresh_token(&self, req: RefreshToken) -> Result<TokenSet, Error> {
+    pub async fn refresh_token(self, req: RefreshToken) -> Result<TokenSet, Error> {
         self.grant(
             Fields::new()
                 .put("grant_type", grant_type::REFRESH_TOKEN)
@@ -456,7 +456,7 @@ impl TokenApi<'_> {
     }
 
     /// Finish a passwordless login. `auth0-python`: `GetToken.passwordless_login`.
-    pub async fn passwordless_otp(&self, req: PasswordlessOtp) -> Result<TokenSet, Error> {
+    pub async fn passwordless_otp(self, req: PasswordlessOtp) -> Result<TokenSet, Error> {
         self.grant(
             Fields::new()
                 .put("grant_type", grant_type::PASSWORDLESS_OTP)
@@ -471,7 +471,7 @@ impl TokenApi<'_> {
 
     /// Finish an `mfa_required` login with a one-time password.
     pub async fn mfa_otp(
-        &self,
+        self,
         mfa_token: impl Into<SecretString>,
         otp: impl Into<SecretString>,
     ) -> Result<TokenSet, Error> {
@@ -488,7 +488,7 @@ impl TokenApi<'_> {
     /// Finish an `mfa_required` login with the `oob_code` of a challenge, and the binding code
     /// the user typed when the challenge asked for one.
     pub async fn mfa_oob(
-        &self,
+        self,
         mfa_token: impl Into<SecretString>,
         oob_code: impl Into<SecretString>,
         binding_code: Option<&str>,
@@ -507,7 +507,7 @@ impl TokenApi<'_> {
     /// Finish an `mfa_required` login with a recovery code. The answer may carry a new
     /// `recovery_code` in [`TokenSet::extra`].
     pub async fn mfa_recovery_code(
-        &self,
+        self,
         mfa_token: impl Into<SecretString>,
         recovery_code: impl Into<SecretString>,
     ) -> Result<TokenSet, Error> {
@@ -525,7 +525,7 @@ impl TokenApi<'_> {
     /// `slow_down` until the user approves; see
     /// [`BackChannelApi::wait_for_tokens`](crate::BackChannelApi::wait_for_tokens).
     /// `auth0-python`: `GetToken.backchannel_login`.
-    pub async fn ciba(&self, auth_req_id: &str) -> Result<TokenSet, Error> {
+    pub async fn ciba(self, auth_req_id: &str) -> Result<TokenSet, Error> {
         self.grant(
             Fields::new()
                 .put("grant_type", grant_type::CIBA)
@@ -535,7 +535,7 @@ impl TokenApi<'_> {
     }
 
     /// Poll once for the tokens of a device authorization.
-    pub async fn device_code(&self, device_code: &str) -> Result<TokenSet, Error> {
+    pub async fn device_code(self, device_code: &str) -> Result<TokenSet, Error> {
         self.grant(
             Fields::new()
                 .put("grant_type", grant_type::DEVICE_CODE)
@@ -545,7 +545,7 @@ impl TokenApi<'_> {
     }
 
     /// Token exchange (RFC 8693 / Auth0 Custom Token Exchange).
-    pub async fn token_exchange(&self, req: TokenExchange) -> Result<TokenSet, Error> {
+    pub async fn token_exchange(self, req: TokenExchange) -> Result<TokenSet, Error> {
         self.grant(
             Fields::new()
                 .put("grant_type", grant_type::TOKEN_EXCHANGE)
@@ -567,7 +567,7 @@ impl TokenApi<'_> {
 
     /// Token Vault: the access token of a connected account. `auth0-python`:
     /// `GetToken.access_token_for_connection`.
-    pub async fn connection_token(&self, req: ConnectionToken) -> Result<TokenSet, Error> {
+    pub async fn connection_token(self, req: ConnectionToken) -> Result<TokenSet, Error> {
         self.grant(
             Fields::new()
                 .put("grant_type", grant_type::FEDERATED_CONNECTION_ACCESS_TOKEN)
@@ -585,7 +585,7 @@ impl TokenApi<'_> {
     }
 
     /// Any other grant (go-auth0's `LoginWithGrant`).
-    pub async fn custom(&self, req: CustomGrant) -> Result<TokenSet, Error> {
+    pub async fn custom(self, req: CustomGrant) -> Result<TokenSet, Error> {
         let fields = Fields::new()
             .put("grant_type", req.grant_type)
             .extra(&req.fields);

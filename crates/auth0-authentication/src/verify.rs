@@ -77,7 +77,7 @@ impl TokenApi<'_> {
     /// [`authorization_code`](Self::authorization_code), then verify the ID token (nonce,
     /// max_age and organization from `options`).
     pub async fn authorization_code_verified(
-        &self,
+        self,
         req: AuthorizationCode,
         options: &VerifyOptions,
     ) -> Result<VerifiedTokens, VerifiedGrantError> {
@@ -87,7 +87,7 @@ impl TokenApi<'_> {
 
     /// [`password`](Self::password), then verify the ID token.
     pub async fn password_verified(
-        &self,
+        self,
         req: PasswordGrant,
         options: &VerifyOptions,
     ) -> Result<VerifiedTokens, VerifiedGrantError> {

@@ -447,8 +447,7 @@ async fn ciba_device_par() {
     let started = c
         .back_channel()
         .authorize(
-            BackChannelAuthorize::for_user(&c, "auth0|u1", "openid")
-                .binding_message("ABC-123")
+            BackChannelAuthorize::for_user(&c, "auth0|u1", "openid", "ABC-123")
                 .requested_expiry(NonZeroU32::new(120).unwrap())
                 .authorization_details(json!([{"type":"payment","amount":"10"}])),
         )
@@ -615,7 +614,12 @@ fn urls() {
     let url = c
         .authorize_url_signed(&AuthorizeParams::new("https://app/cb"), &signer)
         .unwrap();
-    assert!(url.starts_with("https://tenant.example.com/authorize?client_id=client-1&request=ey"));
+    assert!(
+        url.starts_with(
+            "https://tenant.example.com/authorize?client_id=client-1&response_type=code&request=ey"
+        ),
+        "{url}"
+    );
     let generated = Pkce::generate();
     assert_eq!(generated.verifier().expose_secret().len(), 43);
     assert_ne!(random_state(), random_state());
@@ -762,7 +766,7 @@ async fn ciba_wait_handles_pending_and_slow_down() {
     let c = secret_client(&rec);
     let started = c
         .back_channel()
-        .authorize(BackChannelAuthorize::new("{}", "openid"))
+        .authorize(BackChannelAuthorize::new("{}", "openid", "msg"))
         .await
         .unwrap();
     rec.requests();
@@ -928,6 +932,25 @@ async fn secret_basic_falls_back_to_the_body_when_a_bearer_is_sent() {
     let req = rec.last();
     assert_eq!(req.headers()["authorization"], "Bearer mfa-tok");
     insta::assert_snapshot!("mfa_associate_email_basic", render(&req));
+    // JSON endpoints get the secret in the body too.
+    c.mfa()
+        .challenge(MfaChallenge::new("mfa-tok"))
+        .await
+        .unwrap();
+    let req = rec.last();
+    assert!(req.headers().get("authorization").is_none());
+    let body: Value = serde_json::from_slice(req.body()).unwrap();
+    assert_eq!(body["client_secret"], "s3cr3t");
+    // OAuth endpoints get the Basic header.
+    c.revoke_refresh_token("rt").await.unwrap();
+    let req = rec.last();
+    assert!(
+        req.headers()["authorization"]
+            .to_str()
+            .unwrap()
+            .starts_with("Basic ")
+    );
+    assert!(!String::from_utf8_lossy(req.body()).contains("s3cr3t"));
     // Bearer tokens with characters a header cannot hold are refused, not sent.
     let err = c.users().userinfo("bad\ntoken").await.unwrap_err();
     assert!(matches!(err, Error::Config(_)));
