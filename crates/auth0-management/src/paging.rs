@@ -2,7 +2,7 @@
 //!
 //! - Offset paging (`page`/`per_page`/`include_totals`): [`offset_pages`],
 //!   [`offset_items`]. Auth0 serves at most
-//!   [`MAX_OFFSET_RECORDS`](auth0_core::pagination::MAX_OFFSET_RECORDS) records this way;
+//!   [`MAX_OFFSET_RECORDS`] records this way;
 //!   a list that goes on past it ends the stream with
 //!   [`Error::OffsetLimitReached`], never silently — use the checkpoint variant of the
 //!   endpoint (e.g. `from`/`take` on logs, organizations, organization members) to read on.
