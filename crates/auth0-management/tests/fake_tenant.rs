@@ -998,8 +998,8 @@ async fn offset_paging_walks_all_users() {
     .await
     .unwrap();
     assert_eq!(pages.len(), expected.len().div_ceil(3));
-    let paged: Vec<Value> = pages.into_iter().flat_map(|p| p.items).collect();
-    assert_eq!(ids(&paged, "user_id"), expected);
+    let walked: Vec<Value> = pages.into_iter().flat_map(|p| p.items).collect();
+    assert_eq!(ids(&walked, "user_id"), expected);
     let sent = requests(&tenant, &Method::GET, "/api/v2/users");
     for (i, r) in sent[1..].iter().enumerate() {
         assert_eq!(r.query_value("page"), Some(i.to_string().as_str()));
@@ -1098,8 +1098,8 @@ async fn checkpoint_paging_walks_all_organizations() {
     .unwrap();
     assert_eq!(pages.len(), expected.len().div_ceil(3));
     assert!(pages.last().unwrap().next.is_none());
-    let paged: Vec<Value> = pages.into_iter().flat_map(|p| p.items).collect();
-    assert_eq!(ids(&paged, "id"), expected);
+    let walked: Vec<Value> = pages.into_iter().flat_map(|p| p.items).collect();
+    assert_eq!(ids(&walked, "id"), expected);
     let sent = requests(&tenant, &Method::GET, "/api/v2/organizations");
     assert_eq!(sent[1].query_value("from"), None);
     assert_eq!(sent[1].query_value("take"), Some("3"));
