@@ -133,3 +133,35 @@ pub async fn management_call(client: &ManagementClient) -> Bytes {
         .unwrap()
         .value
 }
+
+/// The full Management stack over a bare hyper-util transport (instead of the default
+/// `HttpClient`), to tell the layers' share from the transport's.
+pub fn management_over_bare_transport() -> ManagementClient {
+    let mut connector = HttpConnector::new();
+    connector.set_nodelay(true);
+    let client: Client<HttpConnector, Full<Bytes>> =
+        Client::builder(TokioExecutor::new()).build(connector);
+    let transport = tower::service_fn(move |req: http::Request<Bytes>| {
+        let client = client.clone();
+        async move {
+            let (parts, body) = req.into_parts();
+            let resp = client
+                .request(http::Request::from_parts(parts, Full::new(body)))
+                .await
+                .map_err(|e| auth0_core::Error::transport("request failed", e))?;
+            let (parts, body) = resp.into_parts();
+            let body = body
+                .collect()
+                .await
+                .map_err(|e| auth0_core::Error::transport("body", e))?
+                .to_bytes();
+            Ok::<_, auth0_core::Error>(http::Response::from_parts(parts, body))
+        }
+    });
+    ManagementClient::builder(Domain::insecure_http(&server().to_string()).unwrap())
+        .allow_insecure_http(true)
+        .token("eyJhbGciOiJSUzI1NiJ9.e30.sig")
+        .http_service(transport)
+        .build()
+        .unwrap()
+}
