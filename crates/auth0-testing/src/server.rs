@@ -109,7 +109,14 @@ async fn handle(
     }
     let resp = match fault.as_ref().and_then(|f| f.status.map(|s| (f, s))) {
         Some((fault, status)) => fault_response(fault, status),
-        None => dispatch(&shared, &req),
+        None => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(&shared, &req)))
+            .unwrap_or_else(|_| {
+                errors::authn(
+                    500,
+                    "server_error",
+                    "The fake tenant failed while handling the request",
+                )
+            }),
     };
     Ok(finish(&shared, resp, fault.as_ref()))
 }

@@ -197,3 +197,70 @@ async fn dropping_the_tenant_stops_the_server() {
         .await;
     assert!(result.is_err(), "the server still answers after drop");
 }
+
+#[tokio::test]
+async fn malformed_requests_get_clear_errors() {
+    let t = FakeTenant::start().await.unwrap();
+    let token_url = format!("{}/oauth/token", t.base_url());
+    let bad_json = common::send(
+        http::Request::post(&token_url)
+            .header("content-type", "application/json")
+            .body(bytes::Bytes::from_static(b"{not json"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(bad_json.status, 400);
+    assert_eq!(bad_json.json["error"], "invalid_request");
+    let array = common::post_json(&token_url, &json!(["grant_type"])).await;
+    assert_eq!(array.status, 400);
+    let bad_basic = common::send(
+        http::Request::post(&token_url)
+            .header("authorization", "Basic !!!")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(bytes::Bytes::from_static(b"grant_type=client_credentials"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(bad_basic.status, 401);
+    assert_eq!(bad_basic.json["error"], "invalid_client");
+
+    let token = mgmt_token(&t).await;
+    let not_object = common::send(
+        http::Request::post(format!("{}/api/v2/roles", t.base_url()))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .body(bytes::Bytes::from_static(b"[1,2]"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(not_object.status, 400);
+    assert_eq!(not_object.json["statusCode"], 400);
+    let truncated = common::send(
+        http::Request::post(format!("{}/api/v2/roles", t.base_url()))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .body(bytes::Bytes::from_static(b"{\"name\":"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(truncated.status, 400);
+    let odd_path = api(
+        "GET",
+        &format!("{}/api/v2/users/%FF%FE", t.base_url()),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(odd_path.status, 404);
+    let bad_page = api(
+        "GET",
+        &format!("{}/api/v2/users?page=-1", t.base_url()),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(bad_page.status, 400);
+    let unknown = get(&format!("{}/no/such/endpoint", t.base_url())).await;
+    assert_eq!(unknown.status, 404);
+    assert_eq!(unknown.json["error"], "not_found");
+}
