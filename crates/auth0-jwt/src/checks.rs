@@ -1,0 +1,157 @@
+//! The claim checks shared by ID and access tokens, in `auth0-python`'s order.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::claims::{Audience, Raw, RawClaims, audience};
+use crate::clock::Clock;
+use crate::compact::{Compact, DEFAULT_MAX_TOKEN_BYTES, Header};
+use crate::error::{Error, TokenKind};
+use crate::signature::SignatureVerifier;
+
+/// Default clock skew tolerance.
+pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
+
+/// What both verifiers hold.
+#[derive(Clone, Debug)]
+pub(crate) struct Common {
+    pub(crate) signature: SignatureVerifier,
+    pub(crate) issuer: String,
+    pub(crate) leeway: Duration,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) max_token_bytes: usize,
+}
+
+impl Common {
+    pub(crate) fn new(signature: SignatureVerifier, issuer: String) -> Self {
+        Self {
+            signature,
+            issuer,
+            leeway: DEFAULT_LEEWAY,
+            clock: Arc::new(crate::clock::SystemClock),
+            max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
+        }
+    }
+
+    pub(crate) fn now(&self) -> i64 {
+        i64::try_from(self.clock.now().as_secs()).unwrap_or(i64::MAX)
+    }
+
+    pub(crate) fn leeway(&self) -> i64 {
+        i64::try_from(self.leeway.as_secs()).unwrap_or(i64::MAX)
+    }
+
+    /// Splits, checks the header with `header_check`, verifies the signature; returns the
+    /// token, whose payload is then trusted.
+    pub(crate) async fn verified<'t>(
+        &self,
+        token: &'t str,
+        kind: TokenKind,
+        header_check: impl FnOnce(&Header<'_>) -> Result<(), Error>,
+    ) -> Result<Compact<'t>, Error> {
+        let compact = Compact::split(token, kind, self.max_token_bytes)?;
+        let header = compact.header()?;
+        let alg = self.signature.check_alg(&header)?;
+        header_check(&header)?;
+        self.signature.verify(&compact, &header, alg).await?;
+        drop(header);
+        Ok(compact)
+    }
+
+    /// Checks `iss`, `sub`, `aud` (one of `expected_aud`), `exp` (with leeway); returns the
+    /// audience and `exp`.
+    pub(crate) fn check_registered(
+        &self,
+        raw: &RawClaims<'_>,
+        kind: TokenKind,
+        expected_aud: &[String],
+        expected_aud_text: &str,
+        now: i64,
+    ) -> Result<(Audience, i64), Error> {
+        let iss = raw
+            .iss
+            .as_ref()
+            .and_then(Raw::as_str)
+            .ok_or(Error::IssuerMissing(kind))?;
+        if iss != self.issuer {
+            return Err(Error::IssuerMismatch {
+                kind,
+                expected: self.issuer.clone(),
+                found: iss.to_owned(),
+            });
+        }
+        if raw.sub.as_ref().and_then(Raw::as_str).is_none() {
+            return Err(Error::SubjectMissing(kind));
+        }
+        let aud = audience(raw.aud.as_ref()).ok_or(Error::AudienceMissing(kind))?;
+        if !expected_aud.iter().any(|e| aud.contains(e)) {
+            return Err(match &aud {
+                Audience::Many(list) => Error::AudienceNotInList {
+                    kind,
+                    expected: expected_aud_text.to_owned(),
+                    found: list.join(", "),
+                },
+                Audience::One(one) => Error::AudienceMismatch {
+                    kind,
+                    expected: expected_aud_text.to_owned(),
+                    found: one.clone(),
+                },
+            });
+        }
+        let exp = raw
+            .exp
+            .as_ref()
+            .and_then(Raw::as_int)
+            .ok_or(Error::ExpirationMissing(kind))?;
+        let exp_with_leeway = exp.saturating_add(self.leeway());
+        if now > exp_with_leeway {
+            return Err(Error::Expired {
+                kind,
+                now,
+                exp_with_leeway,
+            });
+        }
+        Ok((aud, exp))
+    }
+
+    /// Checks `org_id` (expected value starting with `org_`) or `org_name` (otherwise; the
+    /// expected value is compared lower-cased, as Auth0 issues names lower-case).
+    pub(crate) fn check_organization(
+        raw: &RawClaims<'_>,
+        kind: TokenKind,
+        organization: &str,
+    ) -> Result<(), Error> {
+        if organization.starts_with("org_") {
+            let org_id = raw
+                .org_id
+                .as_ref()
+                .and_then(Raw::as_str)
+                .ok_or(Error::OrgIdMissing(kind))?;
+            if org_id != organization {
+                return Err(Error::OrgIdMismatch {
+                    kind,
+                    expected: organization.to_owned(),
+                    found: org_id.to_owned(),
+                });
+            }
+        } else {
+            let org_name = raw
+                .org_name
+                .as_ref()
+                .and_then(Raw::as_str)
+                .ok_or(Error::OrgNameMissing(kind))?;
+            if org_name != organization.to_lowercase() {
+                return Err(Error::OrgNameMismatch {
+                    kind,
+                    expected: organization.to_owned(),
+                    found: org_name.to_owned(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn parse_raw(payload: &[u8]) -> Result<RawClaims<'_>, Error> {
+    serde_json::from_slice(payload).map_err(|_| Error::MalformedPayload)
+}

@@ -1,0 +1,115 @@
+//! Splitting and decoding a compact JWS (`header.payload.signature`).
+
+use std::borrow::Cow;
+
+use base64::Engine as _;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use serde::Deserialize;
+
+use crate::error::{Error, TokenKind};
+
+/// base64url without padding; padding and non-zero trailing bits are rejected.
+pub(crate) const B64: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+        .with_decode_allow_trailing_bits(false),
+);
+
+/// Default cap on a token's length.
+pub const DEFAULT_MAX_TOKEN_BYTES: usize = 16 * 1024;
+
+/// The JOSE header fields the verifier reads. Anything else in the header is ignored
+/// (embedded keys such as `jwk`, `jku` or `x5u` are never trusted).
+#[derive(Debug, Deserialize)]
+pub(crate) struct Header<'a> {
+    #[serde(borrow, default)]
+    pub(crate) alg: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) kid: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub(crate) typ: Option<Cow<'a, str>>,
+    #[serde(default)]
+    pub(crate) crit: Option<serde::de::IgnoredAny>,
+}
+
+/// A split, decoded token whose signature has not been checked yet. Header, payload and
+/// signature are decoded into one buffer (one allocation).
+pub(crate) struct Compact<'t> {
+    buf: Vec<u8>,
+    header: std::ops::Range<usize>,
+    payload: Option<std::ops::Range<usize>>,
+    signature: std::ops::Range<usize>,
+    pub(crate) signing_input: &'t [u8],
+}
+
+fn decode_into(input: &[u8], buf: &mut Vec<u8>) -> Option<std::ops::Range<usize>> {
+    let start = buf.len();
+    buf.resize(start + input.len() * 3 / 4 + 3, 0);
+    let n = B64.decode_slice(input, &mut buf[start..]).ok()?;
+    buf.truncate(start + n);
+    Some(start..start + n)
+}
+
+impl<'t> Compact<'t> {
+    pub(crate) fn split(token: &'t str, kind: TokenKind, max: usize) -> Result<Self, Error> {
+        if token.is_empty() {
+            return Err(Error::Missing(kind));
+        }
+        if token.len() > max {
+            return Err(Error::TooLarge {
+                size: token.len(),
+                max,
+            });
+        }
+        let bytes = token.as_bytes();
+        let d1 = token.find('.').ok_or(Error::Malformed)?;
+        let d2 = d1 + 1 + token[d1 + 1..].find('.').ok_or(Error::Malformed)?;
+        if token[d2 + 1..].contains('.') {
+            return Err(Error::Malformed);
+        }
+        let header_b64 = &bytes[..d1];
+        let payload_b64 = &bytes[d1 + 1..d2];
+        let signature_b64 = &bytes[d2 + 1..];
+        if header_b64.is_empty() || payload_b64.is_empty() {
+            return Err(Error::Malformed);
+        }
+        let mut buf = Vec::with_capacity(bytes.len() * 3 / 4 + 9);
+        let header = decode_into(header_b64, &mut buf).ok_or(Error::Malformed)?;
+        let signature = decode_into(signature_b64, &mut buf).ok_or(Error::Malformed)?;
+        // A bad payload encoding is reported after the signature check, like a bad payload.
+        let payload = decode_into(payload_b64, &mut buf);
+        Ok(Self {
+            buf,
+            header,
+            payload,
+            signature,
+            signing_input: &bytes[..d2],
+        })
+    }
+
+    pub(crate) fn signature(&self) -> &[u8] {
+        &self.buf[self.signature.clone()]
+    }
+
+    pub(crate) fn payload(&self) -> Result<&[u8], Error> {
+        self.payload
+            .clone()
+            .map(|r| &self.buf[r])
+            .ok_or(Error::MalformedPayload)
+    }
+
+    pub(crate) fn header(&self) -> Result<Header<'_>, Error> {
+        // A JOSE header is a JSON object; serde would also read a struct from an array.
+        let bytes = &self.buf[self.header.clone()];
+        if bytes.first() != Some(&b'{') {
+            return Err(Error::Malformed);
+        }
+        let header: Header<'_> = serde_json::from_slice(bytes).map_err(|_| Error::Malformed)?;
+        if header.crit.is_some() {
+            return Err(Error::CriticalHeader);
+        }
+        Ok(header)
+    }
+}
