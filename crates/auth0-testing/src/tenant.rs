@@ -237,6 +237,14 @@ impl FakeTenant {
         self.shared.sign(&header, &claims)
     }
 
+    /// Signs `claims` with HMAC-SHA256 under `secret` (for HS256 verifier tests; Auth0 signs
+    /// HS256 ID tokens with the client secret). `header` is merged over
+    /// `{"alg":"HS256","typ":"JWT"}` like in [`FakeTenant::sign_jwt`].
+    #[allow(clippy::needless_pass_by_value)] // by value so `json!` literals pass directly
+    pub fn sign_jwt_hs256(&self, secret: &str, header: Value, claims: Value) -> String {
+        jwt::sign_hs256(secret.as_bytes(), &header, &claims)
+    }
+
     /// An access token as `/oauth/token` would issue it: `sub`, for `audience`, with these
     /// scopes, valid for a day.
     pub fn issue_access_token(&self, sub: &str, audience: &str, scopes: &[&str]) -> String {
