@@ -264,3 +264,31 @@ async fn malformed_requests_get_clear_errors() {
     assert_eq!(unknown.status, 404);
     assert_eq!(unknown.json["error"], "not_found");
 }
+
+#[tokio::test]
+async fn an_enforced_rate_limit_answers_429_until_the_window_resets() {
+    let t = FakeTenant::builder().rate_limit(3).start().await.unwrap();
+    for expected_remaining in ["2", "1", "0"] {
+        let reply = get(&t.jwks_url()).await;
+        assert_eq!(reply.status, 200);
+        assert_eq!(reply.header("x-ratelimit-limit"), Some("3"));
+        assert_eq!(
+            reply.header("x-ratelimit-remaining"),
+            Some(expected_remaining)
+        );
+    }
+    let limited = get(&t.jwks_url()).await;
+    assert_eq!(limited.status, 429);
+    assert_eq!(limited.json["errorCode"], "too_many_requests");
+    assert_eq!(limited.header("x-ratelimit-remaining"), Some("0"));
+    let retry_after: u64 = limited.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry_after));
+    let err = auth0_core::Error::from_response(
+        http::StatusCode::TOO_MANY_REQUESTS,
+        limited.headers.clone(),
+        &limited.body,
+    );
+    assert!(matches!(err, auth0_core::Error::RateLimited(_)));
+    t.advance_clock(Duration::from_secs(61));
+    assert_eq!(get(&t.jwks_url()).await.status, 200);
+}
