@@ -330,7 +330,6 @@ impl fmt::Debug for ApiRequest {
 
 /// A decoded response value with its status, headers and rate-limit information.
 #[derive(Debug, Clone)]
-#[non_exhaustive]
 pub struct ApiResponse<T> {
     /// The decoded body.
     pub value: T,

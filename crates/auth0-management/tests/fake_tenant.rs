@@ -74,6 +74,8 @@ async fn authenticated_call(client: &ManagementClient) {
 async fn client_credentials_token_is_fetched_once_and_reused() {
     let tenant = FakeTenant::start().await.unwrap();
     let client = client(&tenant);
+    // Lazily: building the client sends nothing.
+    assert!(tenant.journal().is_empty());
     for _ in 0..3 {
         authenticated_call(&client).await;
     }
@@ -176,6 +178,14 @@ async fn token_is_refreshed_before_it_expires() {
     assert_eq!(
         api[0].header("authorization"),
         api[1].header("authorization")
+    );
+    // A refresh needed by many concurrent calls is one request too.
+    tokio::time::advance(Duration::from_secs(86_400)).await;
+    futures_util::future::join_all((0..16).map(|_| authenticated_call(&client))).await;
+    assert_eq!(token_requests(&tenant), 3);
+    assert_eq!(
+        requests(&tenant, &Method::GET, "/api/v2/not-modelled").len(),
+        19
     );
 }
 

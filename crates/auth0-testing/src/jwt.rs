@@ -36,6 +36,29 @@ pub(crate) fn sign(key: &TenantKey, extra_header: &Value, claims: &Value) -> Str
     format!("{input}.{}", b64(&sig))
 }
 
+/// Signs `claims` with HMAC-SHA256 under `secret` (Auth0's HS256 ID tokens use the client
+/// secret). `extra_header` is merged over `{"alg":"HS256","typ":"JWT"}`.
+pub(crate) fn sign_hs256(secret: &[u8], extra_header: &Value, claims: &Value) -> String {
+    let mut header = Map::new();
+    header.insert("alg".into(), json!("HS256"));
+    header.insert("typ".into(), json!("JWT"));
+    if let Value::Object(extra) = extra_header {
+        for (k, v) in extra {
+            if v.is_null() {
+                header.remove(k);
+            } else {
+                header.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    let header = serde_json::to_vec(&Value::Object(header)).expect("a JSON map serializes");
+    let claims = serde_json::to_vec(claims).expect("JSON value serializes");
+    let input = format!("{}.{}", b64(&header), b64(&claims));
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret);
+    let tag = ring::hmac::sign(&key, input.as_bytes());
+    format!("{input}.{}", b64(tag.as_ref()))
+}
+
 /// A JWS split into its parts, not yet verified.
 #[derive(Debug)]
 pub(crate) struct Parsed {

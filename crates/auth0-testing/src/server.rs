@@ -19,7 +19,7 @@ use tokio::sync::watch;
 use crate::errors;
 use crate::faults::{Fault, glob};
 use crate::journal::RecordedRequest;
-use crate::tenant::{RATE_LIMIT, Shared, lock};
+use crate::tenant::{Shared, lock};
 use crate::wire::{Req, Resp};
 use crate::{authn, mgmt};
 
@@ -107,9 +107,20 @@ async fn handle(
     if fault.as_ref().is_some_and(|f| f.reset) {
         return Err(Abort("fault injection: connection reset"));
     }
-    let resp = match fault.as_ref().and_then(|f| f.status.map(|s| (f, s))) {
-        Some((fault, status)) => fault_response(fault, status),
-        None => dispatch(&shared, &req),
+    let resp = if let Some((fault, status)) = fault.as_ref().and_then(|f| f.status.map(|s| (f, s)))
+    {
+        fault_response(&shared, fault, status)
+    } else if let Some(limited) = over_limit(&shared) {
+        limited
+    } else {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(&shared, &req)))
+            .unwrap_or_else(|_| {
+                errors::authn(
+                    500,
+                    "server_error",
+                    "The fake tenant failed while handling the request",
+                )
+            })
     };
     Ok(finish(&shared, resp, fault.as_ref()))
 }
@@ -126,11 +137,35 @@ fn take_fault(shared: &Shared, method: &Method, path: &str) -> Option<Fault> {
     Some(fault)
 }
 
-fn fault_response(fault: &Fault, status: u16) -> Resp {
+/// Auth0's 429 when an enforced rate limit is used up in the current window.
+fn over_limit(shared: &Shared) -> Option<Resp> {
+    let limit = shared.rate_limit_enforced?;
+    let now = shared.now();
+    let reset = {
+        let mut window = lock(&shared.rate_limit);
+        if now >= window.window_start + 60 {
+            window.window_start = now;
+            window.used = 0;
+        }
+        if window.used < limit {
+            return None;
+        }
+        window.window_start + 60
+    };
+    Some(
+        errors::mgmt(429, "Global limit has been reached", "too_many_requests")
+            .with_header("x-ratelimit-limit", &limit.to_string())
+            .with_header("x-ratelimit-remaining", "0")
+            .with_header("x-ratelimit-reset", &reset.to_string())
+            .with_header("retry-after", &(reset - now).max(1).to_string()),
+    )
+}
+
+fn fault_response(shared: &Shared, fault: &Fault, status: u16) -> Resp {
     match fault.rate_limit {
         Some((reset_at, retry_after)) => {
             let mut resp = errors::mgmt(429, "Global limit has been reached", "too_many_requests")
-                .with_header("x-ratelimit-limit", &RATE_LIMIT.to_string())
+                .with_header("x-ratelimit-limit", &shared.rate_limit_max().to_string())
                 .with_header("x-ratelimit-remaining", "0")
                 .with_header("x-ratelimit-reset", &reset_at.to_string());
             if let Some(secs) = retry_after {
@@ -175,12 +210,12 @@ fn finish(shared: &Shared, mut resp: Resp, fault: Option<&Fault>) -> Response<Re
             }
             window.used += 1;
             (
-                RATE_LIMIT.saturating_sub(window.used),
+                shared.rate_limit_max().saturating_sub(window.used),
                 window.window_start + 60,
             )
         };
         resp = resp
-            .with_header("x-ratelimit-limit", &RATE_LIMIT.to_string())
+            .with_header("x-ratelimit-limit", &shared.rate_limit_max().to_string())
             .with_header("x-ratelimit-remaining", &remaining.to_string())
             .with_header("x-ratelimit-reset", &reset.to_string());
     }

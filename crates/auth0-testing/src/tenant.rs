@@ -36,6 +36,8 @@ pub(crate) struct Shared {
     pub(crate) clock: Clock,
     pub(crate) jwks_fetches: AtomicU64,
     pub(crate) rate_limit: Mutex<RateWindow>,
+    /// Requests per minute after which the tenant answers 429, when enforced.
+    pub(crate) rate_limit_enforced: Option<u64>,
 }
 
 /// The informational rate-limit window behind the `x-ratelimit-*` headers.
@@ -45,7 +47,7 @@ pub(crate) struct RateWindow {
     pub(crate) used: u64,
 }
 
-/// Requests per minute the `x-ratelimit-*` headers announce.
+/// Requests per minute the `x-ratelimit-*` headers announce by default.
 pub(crate) const RATE_LIMIT: u64 = 1000;
 
 impl Shared {
@@ -65,6 +67,11 @@ impl Shared {
         jwt::sign(&key, extra_header, claims)
     }
 
+    /// The per-minute limit announced in `x-ratelimit-limit`.
+    pub(crate) fn rate_limit_max(&self) -> u64 {
+        self.rate_limit_enforced.unwrap_or(RATE_LIMIT)
+    }
+
     /// The tenant's current time (Unix seconds).
     pub(crate) fn now(&self) -> i64 {
         self.clock.now()
@@ -78,6 +85,7 @@ pub struct FakeTenantBuilder {
     seed: Option<TenantSeed>,
     port: u16,
     signing_alg: Option<KeyAlgorithm>,
+    rate_limit: Option<u64>,
 }
 
 impl std::fmt::Debug for FakeTenantBuilder {
@@ -108,6 +116,15 @@ impl FakeTenantBuilder {
         self
     }
 
+    /// Enforces a rate limit: after `per_minute` requests in a one-minute window (on the
+    /// tenant's clock) every request answers Auth0's 429 `too_many_requests` with
+    /// `x-ratelimit-*` and `Retry-After` until the window resets. By default the headers
+    /// announce 1000 per minute and nothing is refused.
+    pub fn rate_limit(mut self, per_minute: u64) -> Self {
+        self.rate_limit = Some(per_minute);
+        self
+    }
+
     /// Binds 127.0.0.1, seeds the state and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<FakeTenant> {
         let listener =
@@ -130,6 +147,7 @@ impl FakeTenantBuilder {
             clock: Clock::default(),
             jwks_fetches: AtomicU64::new(0),
             rate_limit: Mutex::new(RateWindow::default()),
+            rate_limit_enforced: self.rate_limit,
         });
         {
             let mut store = lock(&shared.store);
@@ -235,6 +253,14 @@ impl FakeTenant {
     #[allow(clippy::needless_pass_by_value)] // by value so `json!` literals pass directly
     pub fn sign_jwt(&self, header: Value, claims: Value) -> String {
         self.shared.sign(&header, &claims)
+    }
+
+    /// Signs `claims` with HMAC-SHA256 under `secret` (for HS256 verifier tests; Auth0 signs
+    /// HS256 ID tokens with the client secret). `header` is merged over
+    /// `{"alg":"HS256","typ":"JWT"}` like in [`FakeTenant::sign_jwt`].
+    #[allow(clippy::needless_pass_by_value)] // by value so `json!` literals pass directly
+    pub fn sign_jwt_hs256(&self, secret: &str, header: Value, claims: Value) -> String {
+        jwt::sign_hs256(secret.as_bytes(), &header, &claims)
     }
 
     /// An access token as `/oauth/token` would issue it: `sub`, for `audience`, with these

@@ -197,3 +197,98 @@ async fn dropping_the_tenant_stops_the_server() {
         .await;
     assert!(result.is_err(), "the server still answers after drop");
 }
+
+#[tokio::test]
+async fn malformed_requests_get_clear_errors() {
+    let t = FakeTenant::start().await.unwrap();
+    let token_url = format!("{}/oauth/token", t.base_url());
+    let bad_json = common::send(
+        http::Request::post(&token_url)
+            .header("content-type", "application/json")
+            .body(bytes::Bytes::from_static(b"{not json"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(bad_json.status, 400);
+    assert_eq!(bad_json.json["error"], "invalid_request");
+    let array = common::post_json(&token_url, &json!(["grant_type"])).await;
+    assert_eq!(array.status, 400);
+    let bad_basic = common::send(
+        http::Request::post(&token_url)
+            .header("authorization", "Basic !!!")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(bytes::Bytes::from_static(b"grant_type=client_credentials"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(bad_basic.status, 401);
+    assert_eq!(bad_basic.json["error"], "invalid_client");
+
+    let token = mgmt_token(&t).await;
+    let not_object = common::send(
+        http::Request::post(format!("{}/api/v2/roles", t.base_url()))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .body(bytes::Bytes::from_static(b"[1,2]"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(not_object.status, 400);
+    assert_eq!(not_object.json["statusCode"], 400);
+    let truncated = common::send(
+        http::Request::post(format!("{}/api/v2/roles", t.base_url()))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .body(bytes::Bytes::from_static(b"{\"name\":"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(truncated.status, 400);
+    let odd_path = api(
+        "GET",
+        &format!("{}/api/v2/users/%FF%FE", t.base_url()),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(odd_path.status, 404);
+    let bad_page = api(
+        "GET",
+        &format!("{}/api/v2/users?page=-1", t.base_url()),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(bad_page.status, 400);
+    let unknown = get(&format!("{}/no/such/endpoint", t.base_url())).await;
+    assert_eq!(unknown.status, 404);
+    assert_eq!(unknown.json["error"], "not_found");
+}
+
+#[tokio::test]
+async fn an_enforced_rate_limit_answers_429_until_the_window_resets() {
+    let t = FakeTenant::builder().rate_limit(3).start().await.unwrap();
+    for expected_remaining in ["2", "1", "0"] {
+        let reply = get(&t.jwks_url()).await;
+        assert_eq!(reply.status, 200);
+        assert_eq!(reply.header("x-ratelimit-limit"), Some("3"));
+        assert_eq!(
+            reply.header("x-ratelimit-remaining"),
+            Some(expected_remaining)
+        );
+    }
+    let limited = get(&t.jwks_url()).await;
+    assert_eq!(limited.status, 429);
+    assert_eq!(limited.json["errorCode"], "too_many_requests");
+    assert_eq!(limited.header("x-ratelimit-remaining"), Some("0"));
+    let retry_after: u64 = limited.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry_after));
+    let err = auth0_core::Error::from_response(
+        http::StatusCode::TOO_MANY_REQUESTS,
+        limited.headers.clone(),
+        &limited.body,
+    );
+    assert!(matches!(err, auth0_core::Error::RateLimited(_)));
+    t.advance_clock(Duration::from_secs(61));
+    assert_eq!(get(&t.jwks_url()).await.status, 200);
+}

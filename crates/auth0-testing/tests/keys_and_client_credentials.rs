@@ -493,3 +493,52 @@ async fn debug_output_holds_no_secrets() {
     }
     assert!(format!("{t:?}").contains(&t.base_url()));
 }
+
+fn hs256_valid(token: &str, secret: &str) -> bool {
+    let (input, sig) = token.rsplit_once('.').unwrap();
+    let sig = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(sig)
+        .unwrap();
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret.as_bytes());
+    ring::hmac::verify(&key, input.as_bytes(), &sig).is_ok()
+}
+
+#[tokio::test]
+async fn hs256_clients_get_id_tokens_signed_with_their_secret() {
+    let seed_with_hs = auth0_testing::TenantSeed::standard().client(json!({
+        "client_id": "hsClient",
+        "client_secret": "hs-secret-0123456789",
+        "name": "HS256 app",
+        "app_type": "regular_web",
+        "grant_types": ["password"],
+        "jwt_configuration": { "alg": "HS256" },
+    }));
+    let t = FakeTenant::builder()
+        .seed(seed_with_hs)
+        .start()
+        .await
+        .unwrap();
+    let reply = post_form(
+        &token_url(&t),
+        &[
+            ("grant_type", "password"),
+            ("client_id", "hsClient"),
+            ("client_secret", "hs-secret-0123456789"),
+            ("username", seed::USER_EMAIL),
+            ("password", seed::USER_PASSWORD),
+            ("scope", "openid"),
+        ],
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.json);
+    let id_token = reply.str("id_token");
+    let (header, claims) = decode(id_token);
+    assert_eq!(header["alg"], "HS256");
+    assert_eq!(claims["aud"], "hsClient");
+    assert!(hs256_valid(id_token, "hs-secret-0123456789"));
+    assert!(!hs256_valid(id_token, "other"));
+
+    let made = t.sign_jwt_hs256("secret", json!({}), json!({ "sub": "s" }));
+    assert_eq!(decode(&made).0, json!({ "alg": "HS256", "typ": "JWT" }));
+    assert!(hs256_valid(&made, "secret"));
+}

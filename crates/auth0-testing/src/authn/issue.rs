@@ -80,7 +80,22 @@ pub(crate) fn id_token(
     org: Option<(&str, &str)>,
 ) -> Option<String> {
     let now = shared.now();
-    let user = lock(&shared.store).get(Kind::Users, user_id).cloned()?;
+    let (user, hs256_secret) = {
+        let store = lock(&shared.store);
+        let user = store.get(Kind::Users, user_id).cloned()?;
+        // Clients configured with `jwt_configuration.alg: HS256` get ID tokens signed with
+        // their secret, as Auth0 does.
+        let secret = store.client(client_id).and_then(|c| {
+            (c.pointer("/jwt_configuration/alg").and_then(Value::as_str) == Some("HS256"))
+                .then(|| {
+                    c.get("client_secret")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                })
+                .flatten()
+        });
+        (user, secret)
+    };
     let mut claims = profile_claims(&user);
     claims.insert("iss".into(), json!(shared.issuer()));
     claims.insert("sub".into(), json!(user_id));
@@ -97,7 +112,11 @@ pub(crate) fn id_token(
         claims.insert("org_id".into(), json!(id));
         claims.insert("org_name".into(), json!(name));
     }
-    Some(shared.sign(&json!({}), &Value::Object(claims)))
+    let claims = Value::Object(claims);
+    Some(match hs256_secret {
+        Some(secret) => crate::jwt::sign_hs256(secret.as_bytes(), &json!({}), &claims),
+        None => shared.sign(&json!({}), &claims),
+    })
 }
 
 /// A `/oauth/token` success body.
