@@ -1,0 +1,2 @@
+//! Placeholder: the stack-overhead benchmark is being written.
+fn main() {}

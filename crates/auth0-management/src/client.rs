@@ -1,0 +1,442 @@
+//! [`ManagementClient`] and its builder.
+//!
+//! The default stack, outermost first:
+//!
+//! 1. [`Retry`](crate::retry::Retry): 429 always; 5xx/408/transport/timeouts for idempotent
+//!    methods; waits honour `Retry-After` and `x-ratelimit-reset`.
+//! 2. [`BearerAuth`](crate::auth::BearerAuth): the token of each attempt; one retry with a
+//!    fresh token after a 401 when the token source can refresh.
+//! 3. [`AttemptTimeout`](crate::timeout::AttemptTimeout): per-attempt timeout.
+//! 4. Telemetry: `User-Agent`, and `Auth0-Client` unless disabled.
+//! 5. [`CustomDomain`](crate::headers::CustomDomain): `Auth0-Custom-Domain` on allow-listed
+//!    paths only.
+//! 6. Your layers ([`ManagementClientBuilder::layer`]), first added outermost.
+//! 7. The HTTP service: [`auth0_core::http_client::HttpClient`] unless replaced with
+//!    [`ManagementClientBuilder::http_service`].
+//!
+//! The token request of the client-credentials grant uses layers 1, 3, 4, 6 and 7 (no
+//! bearer token, no custom domain).
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use auth0_core::{Domain, Error, ResponseMeta, SecretString, TelemetryConfig};
+use bytes::Bytes;
+use http::HeaderValue;
+use http::{Request, Response};
+use tower::ServiceBuilder;
+use tower::ServiceExt as _;
+use tower::util::BoxCloneSyncService;
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::auth::BearerAuthLayer;
+use crate::headers::{CustomDomainLayer, StaticHeadersLayer};
+use crate::request::{ApiRequest, ApiResponse};
+use crate::retry::{RetryLayer, RetryPolicy};
+use crate::signer::ClientAssertionSigner;
+use crate::timeout::{AttemptTimeoutLayer, DEFAULT_ATTEMPT_TIMEOUT};
+use crate::token::{ClientAuth, ClientCredentials, DEFAULT_REFRESH_SKEW, TokenSource};
+
+/// The type-erased service every layer of the stack wraps: buffered request in, buffered
+/// response out, [`auth0_core::Error`] on failure. Clone, Send and Sync.
+pub type HttpService = BoxCloneSyncService<Request<Bytes>, Response<Bytes>, Error>;
+
+type LayerFn = Box<dyn FnOnce(HttpService) -> HttpService + Send>;
+
+enum Credentials {
+    Token(SecretString),
+    ClientSecret {
+        client_id: String,
+        secret: SecretString,
+    },
+    PrivateKeyJwt {
+        client_id: String,
+        signer: Arc<ClientAssertionSigner>,
+    },
+    Source(Arc<dyn TokenSource>),
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Token(_) => f.write_str("static token"),
+            Self::ClientSecret { client_id, .. } => {
+                write!(f, "client credentials ({client_id}, client secret)")
+            }
+            Self::PrivateKeyJwt { client_id, signer } => write!(
+                f,
+                "client credentials ({client_id}, private_key_jwt {})",
+                signer.algorithm()
+            ),
+            Self::Source(s) => write!(f, "token source {s:?}"),
+        }
+    }
+}
+
+/// Configures a [`ManagementClient`]. Start with [`ManagementClient::builder`].
+#[must_use]
+pub struct ManagementClientBuilder {
+    domain: Domain,
+    credentials: Option<Credentials>,
+    audience: Option<String>,
+    layers: Vec<LayerFn>,
+    http_service: Option<HttpService>,
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
+    telemetry: TelemetryConfig,
+    custom_domain: Option<String>,
+    allow_insecure_http: bool,
+    refresh_skew: Duration,
+}
+
+impl fmt::Debug for ManagementClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ManagementClientBuilder")
+            .field("domain", &self.domain)
+            .field("credentials", &self.credentials)
+            .field("layers", &self.layers.len())
+            .field("custom_http_service", &self.http_service.is_some())
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ManagementClientBuilder {
+    fn new(domain: Domain) -> Self {
+        Self {
+            domain,
+            credentials: None,
+            audience: None,
+            layers: Vec::new(),
+            http_service: None,
+            retry: RetryPolicy::default(),
+            timeout: Some(DEFAULT_ATTEMPT_TIMEOUT),
+            telemetry: TelemetryConfig::default(),
+            custom_domain: None,
+            allow_insecure_http: false,
+            refresh_skew: DEFAULT_REFRESH_SKEW,
+        }
+    }
+
+    /// Authenticates with a token you already have (never refreshed).
+    pub fn token(mut self, token: impl Into<SecretString>) -> Self {
+        self.credentials = Some(Credentials::Token(token.into()));
+        self
+    }
+
+    /// Fetches tokens with the client-credentials grant, authenticating with a client
+    /// secret.
+    pub fn client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<SecretString>,
+    ) -> Self {
+        self.credentials = Some(Credentials::ClientSecret {
+            client_id: client_id.into(),
+            secret: client_secret.into(),
+        });
+        self
+    }
+
+    /// Fetches tokens with the client-credentials grant, authenticating with a signed JWT
+    /// assertion (`private_key_jwt`).
+    pub fn private_key_jwt(
+        mut self,
+        client_id: impl Into<String>,
+        signer: ClientAssertionSigner,
+    ) -> Self {
+        self.credentials = Some(Credentials::PrivateKeyJwt {
+            client_id: client_id.into(),
+            signer: Arc::new(signer),
+        });
+        self
+    }
+
+    /// Takes tokens from your own source (for example one shared across processes).
+    pub fn token_source(mut self, source: Arc<dyn TokenSource>) -> Self {
+        self.credentials = Some(Credentials::Source(source));
+        self
+    }
+
+    /// The audience asked for in the client-credentials grant; defaults to
+    /// [`Domain::management_audience`] (set it when the domain is a custom domain).
+    pub fn audience(mut self, audience: impl Into<String>) -> Self {
+        self.audience = Some(audience.into());
+        self
+    }
+
+    /// Adds a tower layer right above the HTTP service: it sees every attempt with all
+    /// headers set. Layers added first are outermost.
+    pub fn layer<L>(mut self, layer: L) -> Self
+    where
+        L: Layer<HttpService> + Send + 'static,
+        L::Service: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        <L::Service as Service<Request<Bytes>>>::Future: Send + 'static,
+    {
+        self.layers.push(Box::new(move |svc| {
+            BoxCloneSyncService::new(layer.layer(svc))
+        }));
+        self
+    }
+
+    /// Replaces the HTTP service (by default [`auth0_core::http_client::HttpClient`]).
+    pub fn http_service<S>(mut self, service: S) -> Self
+    where
+        S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send + 'static,
+    {
+        self.http_service = Some(BoxCloneSyncService::new(service));
+        self
+    }
+
+    /// Attempts in total per call, first try included (default 4; `1` disables retries).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.retry = self.retry.with_max_attempts(attempts);
+        self
+    }
+
+    /// The whole retry policy (attempts, backoff, longest wait).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Per-attempt timeout (default 10 s); `None` for none.
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Telemetry (`Auth0-Client`) sent with each request.
+    pub fn telemetry(mut self, telemetry: TelemetryConfig) -> Self {
+        self.telemetry = telemetry;
+        self
+    }
+
+    /// Sends `Auth0-Custom-Domain: <domain>` on the endpoints Auth0 allow-lists for it
+    /// (see [`custom_domain_allowed`](crate::headers::custom_domain_allowed)).
+    pub fn custom_domain_header(mut self, domain: impl Into<String>) -> Self {
+        self.custom_domain = Some(domain.into());
+        self
+    }
+
+    /// Allows a plain-http domain (only for local test servers).
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// How long before expiry a fetched token is replaced (default 60 s, at most half
+    /// its lifetime).
+    pub fn token_refresh_skew(mut self, skew: Duration) -> Self {
+        self.refresh_skew = skew;
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(mut self) -> Result<ManagementClient, Error> {
+        if !self.domain.is_https() && !self.allow_insecure_http {
+            return Err(Error::Config(
+                "the domain uses plain http; call allow_insecure_http(true) for a local test server"
+                    .to_owned(),
+            ));
+        }
+        let credentials = self.credentials.take().ok_or_else(|| {
+            Error::Config(
+                "no credentials: call token, client_credentials, private_key_jwt or token_source"
+                    .to_owned(),
+            )
+        })?;
+        let custom_domain = self
+            .custom_domain
+            .as_deref()
+            .map(|d| {
+                HeaderValue::from_str(d)
+                    .map_err(|_| Error::Config(format!("invalid custom domain header value {d:?}")))
+            })
+            .transpose()?;
+        let transport = match self.http_service.take() {
+            Some(s) => s,
+            None => default_transport(self.allow_insecure_http)?,
+        };
+        let base = std::mem::take(&mut self.layers)
+            .into_iter()
+            .rev()
+            .fold(transport, |svc, wrap| wrap(svc));
+
+        let telemetry = StaticHeadersLayer::telemetry(&self.telemetry);
+        let auth = match credentials {
+            Credentials::Token(t) => BearerAuthLayer::fixed(&t)?,
+            Credentials::Source(s) => BearerAuthLayer::source(s),
+            Credentials::ClientSecret { client_id, secret } => BearerAuthLayer::source(
+                self.token_fetcher(client_id, ClientAuth::Secret(secret), &base, &telemetry),
+            ),
+            Credentials::PrivateKeyJwt { client_id, signer } => {
+                BearerAuthLayer::source(self.token_fetcher(
+                    client_id,
+                    ClientAuth::PrivateKeyJwt(signer),
+                    &base,
+                    &telemetry,
+                ))
+            }
+        };
+        let service = BoxCloneSyncService::new(
+            ServiceBuilder::new()
+                .layer(RetryLayer::new(self.retry))
+                .layer(auth)
+                .layer(AttemptTimeoutLayer::new(self.timeout))
+                .layer(telemetry)
+                .layer(CustomDomainLayer::new(custom_domain.clone()))
+                .service(base),
+        );
+        Ok(ManagementClient {
+            inner: Arc::new(Inner {
+                domain: self.domain,
+                service,
+                retry: self.retry,
+                timeout: self.timeout,
+                custom_domain: custom_domain.is_some(),
+            }),
+        })
+    }
+
+    fn token_fetcher(
+        &self,
+        client_id: String,
+        auth: ClientAuth,
+        base: &HttpService,
+        telemetry: &StaticHeadersLayer,
+    ) -> Arc<dyn TokenSource> {
+        let service = BoxCloneSyncService::new(
+            ServiceBuilder::new()
+                .layer(RetryLayer::new(self.retry))
+                .layer(AttemptTimeoutLayer::new(self.timeout))
+                .layer(telemetry.clone())
+                .service(base.clone()),
+        );
+        let audience = self
+            .audience
+            .clone()
+            .unwrap_or_else(|| self.domain.management_audience());
+        Arc::new(ClientCredentials::new(
+            &self.domain,
+            client_id,
+            auth,
+            audience,
+            self.refresh_skew,
+            service,
+        ))
+    }
+}
+
+#[cfg(feature = "hyper-client")]
+fn default_transport(allow_insecure_http: bool) -> Result<HttpService, Error> {
+    // The per-attempt timeout layer limits each attempt; the transport needs none of its own.
+    let client = auth0_core::http_client::HttpClient::builder()
+        .timeout(None)
+        .allow_insecure_http(allow_insecure_http)
+        .build()?;
+    Ok(BoxCloneSyncService::new(client))
+}
+
+#[cfg(not(feature = "hyper-client"))]
+fn default_transport(_allow_insecure_http: bool) -> Result<HttpService, Error> {
+    Err(Error::Config(
+        "no HTTP service: enable the `hyper-client` feature or call http_service".to_owned(),
+    ))
+}
+
+struct Inner {
+    domain: Domain,
+    service: HttpService,
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
+    custom_domain: bool,
+}
+
+/// A Management API client. Cheap to clone (clones share the connection pool and the
+/// token cache); `Send + Sync`; its `Debug` shows no secrets.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), auth0_core::Error> {
+/// use auth0_management::{ManagementClient, request::ApiRequest};
+/// let client = ManagementClient::builder("tenant.eu.auth0.com".parse().unwrap())
+///     .client_credentials("client-id", "client-secret")
+///     .build()?;
+/// // The raw escape hatch: any path under /api/v2 through the same stack.
+/// let users: serde_json::Value = client
+///     .execute_json(ApiRequest::new(http::Method::GET, "/users").query("per_page", 5))
+///     .await?
+///     .value;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct ManagementClient {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for ManagementClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ManagementClient")
+            .field("domain", &self.inner.domain)
+            .field("retry", &self.inner.retry)
+            .field("timeout", &self.inner.timeout)
+            .field("custom_domain_header", &self.inner.custom_domain)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ManagementClient {
+    /// A builder for a client of the tenant at `domain`.
+    pub fn builder(domain: Domain) -> ManagementClientBuilder {
+        ManagementClientBuilder::new(domain)
+    }
+
+    /// The tenant domain.
+    pub fn domain(&self) -> &Domain {
+        &self.inner.domain
+    }
+
+    /// Sends a request through the stack and returns the body as bytes. A status >= 400
+    /// becomes [`Error::Api`] or [`Error::RateLimited`].
+    ///
+    /// This is also the raw escape hatch for endpoints newer than the generated methods.
+    pub async fn execute(&self, req: ApiRequest) -> Result<ApiResponse<Bytes>, Error> {
+        let request = req.into_http(&self.inner.domain)?;
+        let response = self.inner.service.clone().oneshot(request).await?;
+        let (parts, body) = response.into_parts();
+        if parts.status.as_u16() >= 400 {
+            return Err(Error::from_response(parts.status, parts.headers, &body));
+        }
+        Ok(ApiResponse::new(
+            body,
+            ResponseMeta::new(parts.status, parts.headers),
+        ))
+    }
+
+    /// Sends a request and decodes the JSON body into `T`.
+    pub async fn execute_json<T: serde::de::DeserializeOwned>(
+        &self,
+        req: ApiRequest,
+    ) -> Result<ApiResponse<T>, Error> {
+        let response = self.execute(req).await?;
+        let value = auth0_core::error::decode_json(std::any::type_name::<T>(), &response.value)?;
+        Ok(ApiResponse::new(value, response.meta))
+    }
+
+    /// Sends a request whose success body is ignored (204 and the like).
+    pub async fn execute_empty(&self, req: ApiRequest) -> Result<ApiResponse<()>, Error> {
+        Ok(self.execute(req).await?.map(|_| ()))
+    }
+}

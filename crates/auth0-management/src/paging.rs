@@ -1,0 +1,153 @@
+//! Auto-paging as `futures::Stream`s, of pages and of items.
+//!
+//! - Offset paging (`page`/`per_page`/`include_totals`): [`offset_pages`],
+//!   [`offset_items`]. Auth0 serves at most
+//!   [`MAX_OFFSET_RECORDS`](auth0_core::pagination::MAX_OFFSET_RECORDS) records this way;
+//!   a list that goes on past it ends the stream with
+//!   [`Error::OffsetLimitReached`], never silently — use the checkpoint variant of the
+//!   endpoint (e.g. `from`/`take` on logs, organizations, organization members) to read on.
+//! - Checkpoint paging (`from`/`take`): [`checkpoint_pages`], [`checkpoint_items`].
+//!
+//! Each page is one [`ManagementClient::execute`] call, so retries, timeouts and token
+//! refresh apply per page. A stream ends after its first error.
+//!
+//! ```no_run
+//! # async fn run(client: auth0_management::ManagementClient) -> Result<(), auth0_core::Error> {
+//! use auth0_management::{paging, request::ApiRequest};
+//! use futures_util::TryStreamExt as _;
+//! let users = paging::offset_items::<serde_json::Value>(
+//!     client,
+//!     ApiRequest::new(http::Method::GET, "/users"),
+//!     "users",
+//!     auth0_core::OffsetParams::new(100),
+//! );
+//! let all: Vec<_> = users.try_collect().await?;
+//! # Ok(()) }
+//! ```
+
+use auth0_core::pagination::MAX_OFFSET_RECORDS;
+use auth0_core::{CheckpointPage, CheckpointParams, Error, OffsetPage, OffsetParams};
+use futures_core::Stream;
+use futures_util::{StreamExt as _, TryStreamExt as _, stream};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::ManagementClient;
+use crate::request::ApiRequest;
+
+enum OffsetState {
+    Next(OffsetParams),
+    Done,
+}
+
+/// Pages of an offset-paged list, starting at `params.page`.
+///
+/// `items_key` names the array in the `include_totals` object form (e.g. `"users"`);
+/// bare-array answers work too. `req`'s own `page`/`per_page`/`include_totals` pairs are
+/// replaced by `params`.
+pub fn offset_pages<T: DeserializeOwned + Send + 'static>(
+    client: ManagementClient,
+    req: ApiRequest,
+    items_key: &'static str,
+    params: OffsetParams,
+) -> impl Stream<Item = Result<OffsetPage<T>, Error>> + Send {
+    stream::try_unfold(OffsetState::Next(params), move |state| {
+        let client = client.clone();
+        let req = req.clone();
+        async move {
+            let OffsetState::Next(params) = state else {
+                return Ok(None);
+            };
+            let first = params.first_record();
+            if first >= MAX_OFFSET_RECORDS {
+                return Err(Error::OffsetLimitReached {
+                    limit: MAX_OFFSET_RECORDS,
+                    fetched: first,
+                });
+            }
+            let mut req = req;
+            for (name, value) in params.query_pairs() {
+                req = req.set_query(name, value);
+            }
+            let value: Value = client.execute_json(req).await?.value;
+            let page = OffsetPage::<T>::from_json(value, items_key)?;
+            let next = match page.next_params(&params) {
+                Some(next) => OffsetState::Next(next),
+                None => OffsetState::Done,
+            };
+            Ok(Some((page, next)))
+        }
+    })
+}
+
+/// The items of [`offset_pages`], one by one.
+pub fn offset_items<T: DeserializeOwned + Send + 'static>(
+    client: ManagementClient,
+    req: ApiRequest,
+    items_key: &'static str,
+    params: OffsetParams,
+) -> impl Stream<Item = Result<T, Error>> + Send {
+    offset_pages::<T>(client, req, items_key, params)
+        .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+        .try_flatten()
+}
+
+enum CheckpointState {
+    Next(CheckpointParams),
+    Done,
+}
+
+/// Pages of a checkpoint-paged list, from `params.from` (or the start).
+///
+/// The stream ends when a page has no `next`, or when a page is empty (some endpoints
+/// keep returning a `next` on an empty last page). `req`'s own `from`/`take` pairs are
+/// replaced by `params`.
+pub fn checkpoint_pages<T: DeserializeOwned + Send + 'static>(
+    client: ManagementClient,
+    req: ApiRequest,
+    items_key: &'static str,
+    params: CheckpointParams,
+) -> impl Stream<Item = Result<CheckpointPage<T>, Error>> + Send {
+    stream::try_unfold(CheckpointState::Next(params), move |state| {
+        let client = client.clone();
+        let req = req.clone();
+        async move {
+            let CheckpointState::Next(params) = state else {
+                return Ok(None);
+            };
+            let mut req = req.remove_query("from").remove_query("take");
+            for (name, value) in params.query_pairs() {
+                req = req.query(name, value);
+            }
+            let value: Value = client.execute_json(req).await?.value;
+            let page = CheckpointPage::<T>::from_json(value, items_key)?;
+            let next = match page.next_params(&params) {
+                // A `next` equal to the checkpoint just used would loop forever.
+                Some(next) if !page.items.is_empty() && next.from != params.from => {
+                    CheckpointState::Next(next)
+                }
+                _ => CheckpointState::Done,
+            };
+            Ok(Some((page, next)))
+        }
+    })
+}
+
+/// The items of [`checkpoint_pages`], one by one.
+pub fn checkpoint_items<T: DeserializeOwned + Send + 'static>(
+    client: ManagementClient,
+    req: ApiRequest,
+    items_key: &'static str,
+    params: CheckpointParams,
+) -> impl Stream<Item = Result<T, Error>> + Send {
+    checkpoint_pages::<T>(client, req, items_key, params)
+        .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+        .try_flatten()
+}
+
+/// Boxes a page stream, for callers that need a nameable type.
+pub fn boxed<'a, T: Send + 'a>(
+    s: impl Stream<Item = Result<T, Error>> + Send + 'a,
+) -> std::pin::Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'a>> {
+    s.boxed()
+}
