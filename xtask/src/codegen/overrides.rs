@@ -10,17 +10,17 @@ use serde_json::{Value, json};
 /// Properties the spec types as non-nullable that Auth0 sends as `null`.
 const SENT_AS_NULL: &[(&str, &str)] = &[
     // Forms: a node that was never placed on the canvas.
-    ("FormEndingNode", "coordinates"),
     ("FormStartNode", "coordinates"),
     ("FormFlow", "coordinates"),
     ("FormRouter", "coordinates"),
     ("FormStep", "coordinates"),
 ];
 
-/// Schemas whose every optional property Auth0 may send as `null` (log events fill in only
-/// what applies: `audience`, `connection`, `connection_id`, `client_name`, `hostname`,
-/// `details`, … are `null` otherwise).
-const ALL_OPTIONAL_NULLABLE: &[&str] = &["Log", "GetLogResponseContent"];
+/// Schemas whose every optional property Auth0 may send as `null`: log events fill in only
+/// what applies (`audience`, `connection`, `connection_id`, `client_name`, `hostname`,
+/// `details`, … are `null` otherwise); a form's ending node sends `coordinates` and
+/// `redirection` as `null` until set.
+const ALL_OPTIONAL_NULLABLE: &[&str] = &["Log", "GetLogResponseContent", "FormEndingNode"];
 
 /// Applies every correction; returns a one-line description of each.
 pub(crate) fn apply(root: &mut Value) -> Result<Vec<String>, String> {

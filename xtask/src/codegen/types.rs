@@ -28,6 +28,11 @@ pub(crate) enum Ty {
 impl Ty {
     /// The type as Rust source.
     pub(crate) fn rust(&self) -> String {
+        self.rust_in("")
+    }
+
+    /// The type as Rust source, with named types behind a module prefix (`models::`).
+    pub(crate) fn rust_in(&self, prefix: &str) -> String {
         match self {
             Ty::Str => "String".to_owned(),
             Ty::Bool => "bool".to_owned(),
@@ -35,10 +40,13 @@ impl Ty {
             Ty::Number => "serde_json::Number".to_owned(),
             Ty::Value => "serde_json::Value".to_owned(),
             Ty::Object => "serde_json::Map<String, serde_json::Value>".to_owned(),
-            Ty::Map(t) => format!("std::collections::BTreeMap<String, {}>", t.rust()),
-            Ty::Vec(t) => format!("Vec<{}>", t.rust()),
-            Ty::Opt(t) => format!("Option<{}>", t.rust()),
-            Ty::Named(n) => n.clone(),
+            Ty::Map(t) => format!(
+                "std::collections::BTreeMap<String, {}>",
+                t.rust_in(prefix)
+            ),
+            Ty::Vec(t) => format!("Vec<{}>", t.rust_in(prefix)),
+            Ty::Opt(t) => format!("Option<{}>", t.rust_in(prefix)),
+            Ty::Named(n) => format!("{prefix}{n}"),
         }
     }
 

@@ -8,6 +8,9 @@
 //! [`Nullable`] so that a `PATCH` can clear them; timestamps stay strings as sent.
 //! Structs are `#[non_exhaustive]`: build them from `Default::default()` and set fields.
 
+// Untagged unions hold each shape by value, as the spec describes it.
+#![allow(clippy::large_enum_variant)]
+
 pub mod support;
 pub use support::Nullable;
 

@@ -479,18 +479,18 @@ WIDGET = "WIDGET",
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FormEndingNode {
-    /// `after_submit` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after_submit: Option<FormEndingNodeAfterSubmit>,
+    /// `after_submit` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub after_submit: Nullable<FormEndingNodeAfterSubmit>,
     /// `coordinates` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub coordinates: Nullable<FormNodeCoordinates>,
-    /// `redirection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirection: Option<FormEndingNodeRedirection>,
-    /// `resume_flow` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resume_flow: Option<FormEndingNodeResumeFlowTrueConst>,
+    /// `redirection` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub redirection: Nullable<FormEndingNodeRedirection>,
+    /// `resume_flow` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub resume_flow: Nullable<FormEndingNodeResumeFlowTrueConst>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
