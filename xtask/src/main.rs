@@ -2,6 +2,10 @@
 //!
 //! - `ci`: exactly what CI runs (format check, clippy on every feature set, tests, docs).
 //! - `fmt`: format the workspace.
+//! - `codegen [--check]`: generate the Management API code from the vendored spec.
+//! - `ops`: count the generated operations against the spec.
+
+mod codegen;
 
 use std::env;
 use std::process::{Command, ExitCode};
@@ -12,6 +16,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("fmt") => run("cargo", &["fmt", "--all"], &[]),
+        Some("codegen") => codegen::run(args.iter().any(|a| a == "--check")),
+        Some("ops") => codegen::ops(),
         Some("help" | "--help" | "-h") | None => {
             eprintln!("{USAGE}");
             Ok(())
@@ -32,7 +38,11 @@ const USAGE: &str = "usage: cargo xtask <task>
 tasks:
   ci     format check, clippy (all targets; default, no-default and all features),
          the whole test suite, and rustdoc with warnings denied
-  fmt    format the workspace";
+  fmt    format the workspace
+  codegen [--check]
+         generate the Management API models and operations from xtask/spec/
+         (--check: fail if the committed generated code differs)
+  ops    print how many spec operations are generated (fails unless all)";
 
 fn ci() -> Result<(), String> {
     let started = Instant::now();

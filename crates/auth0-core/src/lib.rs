@@ -9,6 +9,9 @@
 //! - [`SecretString`]: a string that never appears in `Debug` or `Display`.
 //! - [`pagination`]: offset and checkpoint page types.
 //!
+//! With the `management-models` feature, [`management`] holds the typed models of the whole
+//! Management API, generated from Auth0's OpenAPI document (see `cargo xtask codegen`).
+//!
 //! With the `hyper-client` feature, [`http_client`] adds the default HTTPS client (hyper-util +
 //! rustls with the ring provider passed explicitly). Without it this crate depends on no HTTP
 //! stack, async runtime or TLS library.
@@ -17,6 +20,8 @@ pub mod domain;
 pub mod error;
 #[cfg(feature = "hyper-client")]
 pub mod http_client;
+#[cfg(feature = "management-models")]
+pub mod management;
 pub mod pagination;
 pub mod rate_limit;
 pub mod response;

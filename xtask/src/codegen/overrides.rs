@@ -1,0 +1,139 @@
+//! Corrections applied to the spec in memory before types are mapped, each one backed by real
+//! Auth0 responses (the go-auth0 recordings in `crates/auth0-management/tests/data/`).
+//!
+//! The vendored file stays byte-for-byte Auth0's; every change is listed here with its reason.
+//! A correction whose target has gone from the spec fails the generator, so a spec update that
+//! fixes (or moves) the shape is noticed.
+
+use serde_json::{Value, json};
+
+/// Properties the spec types as non-nullable that Auth0 sends as `null`.
+const SENT_AS_NULL: &[(&str, &str)] = &[
+    // Forms: a node that was never placed on the canvas.
+    ("FormStartNode", "coordinates"),
+    ("FormFlow", "coordinates"),
+    ("FormRouter", "coordinates"),
+    ("FormStep", "coordinates"),
+];
+
+/// Schemas whose every optional property Auth0 may send as `null`: log events fill in only
+/// what applies (`audience`, `connection`, `connection_id`, `client_name`, `hostname`,
+/// `details`, … are `null` otherwise); a form's ending node sends `coordinates` and
+/// `redirection` as `null` until set.
+const ALL_OPTIONAL_NULLABLE: &[&str] = &["Log", "GetLogResponseContent", "FormEndingNode"];
+
+/// Applies every correction; returns a one-line description of each.
+pub(crate) fn apply(root: &mut Value) -> Result<Vec<String>, String> {
+    let mut applied = Vec::new();
+
+    // Auth0 sends `null` for unset timestamps (flows `executed_at`, forms `embedded_at`, vault
+    // connections `refreshed_at`, client credentials `expires_at`, …): every optional
+    // date/date-time string property accepts and keeps `null`.
+    let mut timestamps = 0;
+    if let Some(schemas) = root
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for schema in schemas.values_mut() {
+            let required: Vec<String> = schema
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .unwrap_or_default();
+            let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            for (name, prop) in props.iter_mut() {
+                let is_date = matches!(
+                    prop.get("format").and_then(Value::as_str),
+                    Some("date" | "date-time")
+                );
+                if is_date && prop.get("type") == Some(&json!("string")) && !required.contains(name)
+                {
+                    prop["type"] = json!(["string", "null"]);
+                    timestamps += 1;
+                }
+            }
+        }
+    }
+    applied.push(format!(
+        "{timestamps} optional timestamp properties accept null"
+    ));
+
+    for (schema, prop) in SENT_AS_NULL {
+        let pointer = format!("/components/schemas/{schema}/properties/{prop}");
+        let target = root
+            .pointer_mut(&pointer)
+            .ok_or_else(|| format!("override target {pointer} is not in the spec"))?;
+        make_nullable(target);
+        applied.push(format!("{schema}.{prop} accepts null"));
+    }
+
+    for schema in ALL_OPTIONAL_NULLABLE {
+        let pointer = format!("/components/schemas/{schema}");
+        let target = root
+            .pointer_mut(&pointer)
+            .ok_or_else(|| format!("override target {pointer} is not in the spec"))?;
+        let required: Vec<Value> = target
+            .get("required")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let Some(props) = target.get_mut("properties").and_then(Value::as_object_mut) else {
+            return Err(format!("override target {pointer} has no properties"));
+        };
+        for (name, prop) in props.iter_mut() {
+            if !required.contains(&json!(name)) {
+                make_nullable(prop);
+            }
+        }
+        applied.push(format!("every optional property of {schema} accepts null"));
+    }
+
+    // The event payload inside a delivery is a JSON object, not the string the spec says.
+    let data = "/components/schemas/EventStreamCloudEvent/properties/data";
+    let target = root
+        .pointer_mut(data)
+        .ok_or_else(|| format!("override target {data} is not in the spec"))?;
+    *target = json!({ "description": "Event contents." });
+    applied.push("EventStreamCloudEvent.data is any JSON".to_owned());
+
+    // `GET /event-streams/{id}/deliveries` is checkpoint-paged: Auth0 answers with
+    // `{"deliveries": [...], "next": "..."}`, the spec says a bare array.
+    let deliveries =
+        "/paths/~1event-streams~1{id}~1deliveries/get/responses/200/content/application~1json/schema";
+    let target = root
+        .pointer_mut(deliveries)
+        .ok_or_else(|| format!("override target {deliveries} is not in the spec"))?;
+    let items = target.clone();
+    *target = json!({
+        "oneOf": [
+            {
+                "type": "object",
+                "properties": {
+                    "deliveries": items,
+                    "next": { "type": "string" }
+                }
+            },
+            items
+        ]
+    });
+    applied.push("GET /event-streams/{id}/deliveries answers a checkpoint page".to_owned());
+    Ok(applied)
+}
+
+fn make_nullable(schema: &mut Value) {
+    match schema.get("type").cloned() {
+        Some(Value::String(t)) => schema["type"] = json!([t, "null"]),
+        Some(Value::Array(mut ts)) => {
+            if !ts.contains(&json!("null")) {
+                ts.push(json!("null"));
+                schema["type"] = Value::Array(ts);
+            }
+        }
+        _ => {
+            let inner = schema.take();
+            *schema = json!({ "anyOf": [inner, { "type": "null" }] });
+        }
+    }
+}
