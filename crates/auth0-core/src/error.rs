@@ -39,7 +39,7 @@ pub enum Error {
     /// Offset paging reached Auth0's limit of [`MAX_OFFSET_RECORDS`](crate::pagination::MAX_OFFSET_RECORDS)
     /// records; the list goes on but can only be read with checkpoint paging.
     #[error(
-        "Auth0 serves at most {limit} records through page/per_page paging and {fetched} have been read; use the checkpoint (from/take) variant of this endpoint to read the rest"
+        "Auth0 serves at most {limit} records through page/per_page paging and {fetched} have been read; use the checkpoint (from/take) variant of the endpoint where it has one (e.g. logs, organizations), or an export job (users) to read the rest"
     )]
     OffsetLimitReached {
         /// The offset limit.

@@ -1071,7 +1071,7 @@ async fn offset_paging_stops_with_an_error_at_the_1000_record_limit() {
         ),
         "{error:?}"
     );
-    insta::assert_snapshot!(error.to_string(), @"Auth0 serves at most 1000 records through page/per_page paging and 1000 have been read; use the checkpoint (from/take) variant of this endpoint to read the rest");
+    insta::assert_snapshot!(error.to_string(), @"Auth0 serves at most 1000 records through page/per_page paging and 1000 have been read; use the checkpoint (from/take) variant of the endpoint where it has one (e.g. logs, organizations), or an export job (users) to read the rest");
     assert_eq!(requests(&tenant, &Method::GET, "/api/v2/users").len(), 10);
     // A page size that does not divide 1,000: Auth0 refuses the page that would cross the
     // limit, so the stream stops before asking for it.
