@@ -247,6 +247,11 @@ impl KeyStore {
             .cloned()
     }
 
+    /// Every key ever added (retired ones included), oldest first.
+    pub(crate) fn all(&self) -> Vec<Arc<TenantKey>> {
+        self.keys.clone()
+    }
+
     /// Kids of the published keys, oldest first.
     pub(crate) fn published_kids(&self) -> Vec<String> {
         self.keys

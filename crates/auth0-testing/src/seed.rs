@@ -152,6 +152,10 @@ pub const MANAGEMENT_SCOPES: &[&str] = &[
     "read:stats",
     "read:tenant_settings",
     "update:tenant_settings",
+    "create:user_tickets",
+    "read:signing_keys",
+    "create:signing_keys",
+    "update:signing_keys",
 ];
 
 /// A seeded client public key.

@@ -421,3 +421,68 @@ async fn revoke_userinfo_and_logout() {
     assert_eq!(plain.status, 200);
     assert_eq!(&plain.body[..], b"OK");
 }
+
+#[tokio::test]
+async fn deleting_every_authenticator_ends_mfa() {
+    let t = FakeTenant::start().await.unwrap();
+    let token = mfa_token(&t).await;
+    let delete = |id: &'static str| {
+        let url = format!(
+            "{}/mfa/authenticators/{}",
+            t.base_url(),
+            id.replace('|', "%7C")
+        );
+        let token = token.clone();
+        async move {
+            send(
+                http::Request::delete(url)
+                    .header("authorization", format!("Bearer {token}"))
+                    .body(bytes::Bytes::new())
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    assert_eq!(delete("totp|dev_fakeOtp000001").await.status, 204);
+    assert_eq!(delete("totp|dev_fakeOtp000001").await.status, 404);
+    assert_eq!(
+        password_login(&t, seed::MFA_USER_EMAIL, seed::MFA_USER_PASSWORD, "openid")
+            .await
+            .status,
+        403
+    );
+    assert_eq!(delete("recovery-code|dev_fakeRc0000001").await.status, 204);
+    let login = password_login(&t, seed::MFA_USER_EMAIL, seed::MFA_USER_PASSWORD, "openid").await;
+    assert_eq!(login.status, 200, "{}", login.json);
+}
+
+#[tokio::test]
+async fn oidc_logout_redirects_to_allowed_urls() {
+    let t = FakeTenant::start().await.unwrap();
+    let id_token = t
+        .issue_id_token(seed::USER_ID, seed::WEB_CLIENT_ID, None)
+        .unwrap();
+    let url = format!(
+        "{}/oidc/logout?{}",
+        t.base_url(),
+        serde_urlencoded::to_string([
+            ("id_token_hint", id_token.as_str()),
+            ("post_logout_redirect_uri", seed::WEB_LOGOUT_URL),
+            ("state", "s 1")
+        ])
+        .unwrap()
+    );
+    let reply = get(&url).await;
+    assert_eq!(reply.status, 302);
+    assert_eq!(
+        reply.header("location"),
+        Some(format!("{}?state=s%201", seed::WEB_LOGOUT_URL).as_str())
+    );
+    let refused = get(&format!(
+        "{}/oidc/logout?client_id={}&post_logout_redirect_uri=https://evil.example/",
+        t.base_url(),
+        seed::WEB_CLIENT_ID
+    ))
+    .await;
+    assert_eq!(refused.status, 400);
+}

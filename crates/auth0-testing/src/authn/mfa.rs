@@ -298,3 +298,31 @@ pub(crate) fn grant(shared: &Shared, client: &Authed, params: &Params, kind: &st
     }
     resp
 }
+
+/// `DELETE /mfa/authenticators/{id}` with the `mfa_token` as bearer.
+pub(crate) fn delete_authenticator(shared: &Shared, req: &Req, id: &str) -> Resp {
+    let Some(token) = bearer(req) else {
+        return errors::authn(401, "unauthorized", "Missing mfa_token");
+    };
+    let p = match pending(shared, &token) {
+        Ok(p) => p,
+        Err(e) => return e,
+    };
+    let user_id = p["user_id"].as_str().unwrap_or_default().to_owned();
+    let mut current = authenticators(shared, &user_id);
+    let before = current.len();
+    current.retain(|a| a["id"] != id);
+    if current.len() == before {
+        return errors::authn(404, "not_found", "Authenticator does not exist.");
+    }
+    let mut store = lock(&shared.store);
+    if current.is_empty()
+        && let Some(user) = store.get_mut(Kind::Users, &user_id)
+    {
+        user["multifactor"] = json!([]);
+    }
+    store
+        .links
+        .insert(format!("users/{user_id}/authenticators"), current);
+    Resp::empty(http::StatusCode::NO_CONTENT)
+}

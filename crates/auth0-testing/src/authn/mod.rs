@@ -57,6 +57,14 @@ pub(crate) fn handle(shared: &Shared, req: &Req) -> Resp {
         (&Method::GET | &Method::POST, "/userinfo") => session::userinfo(shared, req),
         (&Method::POST, "/oauth/revoke") => session::revoke(shared, req),
         (&Method::GET, "/v2/logout") => session::logout(shared, req),
+        (&Method::GET, "/oidc/logout") => session::oidc_logout(shared, req),
+        (&Method::DELETE, path) if path.starts_with("/mfa/authenticators/") => {
+            mfa::delete_authenticator(
+                shared,
+                req,
+                &crate::wire::decode(&path["/mfa/authenticators/".len()..]),
+            )
+        }
         (&Method::GET, "/mfa/authenticators") => mfa::list_authenticators(shared, req),
         (&Method::POST, "/mfa/associate") => mfa::associate(shared, req),
         (&Method::POST, "/mfa/challenge") => mfa::challenge(shared, req),

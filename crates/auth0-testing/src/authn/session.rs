@@ -142,3 +142,41 @@ pub(crate) fn logout(shared: &Shared, req: &Req) -> Resp {
     }
     Resp::redirect(return_to)
 }
+
+/// `GET /oidc/logout` (RP-initiated logout): redirects to `post_logout_redirect_uri` when
+/// it is an allowed logout URL of the client named by `client_id` or by the `aud` of
+/// `id_token_hint`.
+pub(crate) fn oidc_logout(shared: &Shared, req: &Req) -> Resp {
+    let hint_client = req.query("id_token_hint").and_then(|t| {
+        let parsed = jwt::parse(t).ok()?;
+        parsed.claim_str("aud").map(str::to_owned)
+    });
+    let client_id = req.query("client_id").map(str::to_owned).or(hint_client);
+    let Some(target) = req.query("post_logout_redirect_uri") else {
+        return Resp::text(StatusCode::OK, "text/plain; charset=utf-8", "OK".to_owned());
+    };
+    let Some(client_id) = client_id else {
+        return errors::invalid_request(
+            "client_id or id_token_hint is required with post_logout_redirect_uri",
+        );
+    };
+    let allowed = lock(&shared.store).client(&client_id).is_some_and(|c| {
+        c.get("allowed_logout_urls")
+            .and_then(Value::as_array)
+            .is_some_and(|urls| urls.iter().any(|u| u.as_str() == Some(target)))
+    });
+    if !allowed {
+        return errors::invalid_request(&format!(
+            "The post_logout_redirect_uri \"{target}\" is not an allowed logout URL of the client"
+        ));
+    }
+    let location = match req.query("state") {
+        Some(state) => format!(
+            "{target}{}state={}",
+            if target.contains('?') { '&' } else { '?' },
+            crate::wire::encode(state)
+        ),
+        None => target.to_owned(),
+    };
+    Resp::redirect(&location)
+}

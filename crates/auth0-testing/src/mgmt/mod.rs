@@ -11,6 +11,7 @@ pub(crate) mod paging;
 pub(crate) mod resource_servers;
 pub(crate) mod resources;
 pub(crate) mod roles;
+pub(crate) mod tenant;
 pub(crate) mod users;
 
 use crate::errors;
@@ -187,6 +188,20 @@ fn route(shared: &Shared, req: &Req, grant: &Grant, s: &[&str]) -> Answer {
         ("POST", ["jobs", "users-imports"]) => jobs::users_import(shared, req, grant),
         ("GET", ["jobs", id]) => jobs::get(shared, grant, id),
         ("GET", ["jobs", id, "errors"]) => jobs::job_errors(shared, grant, id),
+        ("GET" | "PATCH", ["tenants", "settings"]) => tenant::settings(shared, req, grant),
+        ("GET", ["keys", "signing"]) => tenant::signing_keys(shared, req, grant, None, None),
+        ("GET", ["keys", "signing", kid]) => {
+            tenant::signing_keys(shared, req, grant, Some(kid), None)
+        }
+        ("POST", ["keys", "signing", "rotate"]) => {
+            tenant::signing_keys(shared, req, grant, None, Some("rotate"))
+        }
+        ("PUT", ["keys", "signing", kid, "revoke"]) => {
+            tenant::signing_keys(shared, req, grant, Some(kid), Some("revoke"))
+        }
+        ("POST", ["tickets", kind @ ("email-verification" | "password-change")]) => {
+            tenant::ticket(shared, req, grant, kind)
+        }
         _ => Err(not_modelled(req)),
     }
 }
