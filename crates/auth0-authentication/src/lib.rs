@@ -43,7 +43,6 @@
 //! # Ok(()) }
 //! ```
 
-mod assertion;
 mod authorize;
 mod back_channel;
 mod client;
@@ -56,7 +55,9 @@ mod types;
 #[cfg(feature = "jwt")]
 mod verify;
 
-pub use assertion::{
+/// The client-assertion signer lives in `auth0-core` (shared with the Management API client).
+pub(crate) use auth0_core::assertion;
+pub use auth0_core::assertion::{
     ASSERTION_LIFETIME_SECS, CLIENT_ASSERTION_TYPE, ClientAssertionSigner, KeyError,
     SigningAlgorithm,
 };

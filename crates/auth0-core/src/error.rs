@@ -139,8 +139,9 @@ pub struct ApiError {
     /// Auth0's error code: `errorCode`, else `error`, else `code`, else
     /// [`UNKNOWN_ERROR_CODE`].
     pub code: String,
-    /// Human-readable message: `error_description`, else a non-empty `message`, else
-    /// `error`, else the text body, else empty.
+    /// Human-readable message: `error_description`, else a non-empty `message`, else a
+    /// non-empty `description` (`/dbconnections` errors), else `error`, else the text body,
+    /// else empty.
     pub message: String,
     /// The whole body, kept so nothing Auth0 said is lost (for `mfa_required` it holds the
     /// `mfa_token`).
@@ -195,6 +196,15 @@ fn error_message(v: &Value) -> String {
         return value_text(d);
     }
     if let Some(m) = v.get("message").map(value_text).filter(|m| !m.is_empty()) {
+        return m;
+    }
+    // `/dbconnections/*` errors carry their text in `description` (beyond auth0-python,
+    // which shows an empty message for them).
+    if let Some(m) = v
+        .get("description")
+        .map(value_text)
+        .filter(|m| !m.is_empty())
+    {
         return m;
     }
     v.get("error").map(value_text).unwrap_or_default()
@@ -413,6 +423,13 @@ mod tests {
         assert_eq!(api(&e).message, "access_denied");
         let e = err(400, r#"{"code":"c"}"#);
         assert_eq!(api(&e).message, "");
+        // Database-connection errors put their text in `description`.
+        let e = err(
+            400,
+            r#"{"name":"BadRequestError","code":"invalid_signup","description":"Invalid sign up","statusCode":400}"#,
+        );
+        assert_eq!(api(&e).code, "invalid_signup");
+        assert_eq!(e.to_string(), "400: Invalid sign up");
     }
 
     #[test]

@@ -12,10 +12,15 @@
 //! With the `management-models` feature, [`management`] holds the typed models of the whole
 //! Management API, generated from Auth0's OpenAPI document (see `cargo xtask codegen`).
 //!
+//! With the `client-assertion` feature, [`assertion`] signs `private_key_jwt` client
+//! assertions with ring (both API clients use it).
+//!
 //! With the `hyper-client` feature, [`http_client`] adds the default HTTPS client (hyper-util +
 //! rustls with the ring provider passed explicitly). Without it this crate depends on no HTTP
 //! stack, async runtime or TLS library.
 
+#[cfg(feature = "client-assertion")]
+pub mod assertion;
 pub mod domain;
 pub mod error;
 #[cfg(feature = "hyper-client")]

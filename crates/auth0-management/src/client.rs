@@ -35,7 +35,7 @@ use crate::auth::BearerAuthLayer;
 use crate::headers::{CustomDomainLayer, StaticHeadersLayer};
 use crate::request::{ApiRequest, ApiResponse, Target};
 use crate::retry::{RetryLayer, RetryPolicy};
-use crate::signer::ClientAssertionSigner;
+use auth0_core::assertion::ClientAssertionSigner;
 use crate::timeout::{AttemptTimeoutLayer, DEFAULT_ATTEMPT_TIMEOUT};
 use crate::token::{ClientAuth, ClientCredentials, DEFAULT_REFRESH_SKEW, TokenSource};
 

@@ -12,7 +12,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use auth0_core::{Domain, Error, SecretString};
 use bytes::Bytes;
@@ -24,7 +24,7 @@ use tokio::time::Instant;
 use tower::ServiceExt as _;
 
 use crate::HttpService;
-use crate::signer::{CLIENT_ASSERTION_TYPE, ClientAssertionSigner};
+use auth0_core::assertion::{CLIENT_ASSERTION_TYPE, ClientAssertionSigner};
 
 /// The future a [`TokenSource`] returns.
 pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<SecretString, Error>> + Send + 'a>>;
@@ -213,7 +213,7 @@ impl Fetch {
         match &self.auth {
             ClientAuth::Secret(secret) => form.push(("client_secret", secret.expose_secret())),
             ClientAuth::PrivateKeyJwt(signer) => {
-                assertion = signer.assertion(&self.client_id, &self.issuer, SystemTime::now())?;
+                assertion = SecretString::from(signer.client_assertion(&self.client_id, &self.issuer)?);
                 form.push(("client_assertion_type", CLIENT_ASSERTION_TYPE));
                 form.push(("client_assertion", assertion.expose_secret()));
             }

@@ -236,10 +236,10 @@ async fn static_token_401_is_returned_without_a_resend() {
 #[tokio::test]
 async fn private_key_jwt_client_gets_a_token() {
     let tenant = FakeTenant::start().await.unwrap();
-    let signer = ClientAssertionSigner::rs256_pem(seed::PKJWT_PRIVATE_KEY_PEM)
+    let signer = ClientAssertionSigner::from_pem(seed::PKJWT_PRIVATE_KEY_PEM, auth0_management::SigningAlgorithm::RS256)
         .unwrap()
-        .with_key_id(seed::PKJWT_KID);
-    assert_eq!(signer.algorithm(), "RS256");
+        .with_kid(seed::PKJWT_KID);
+    assert_eq!(signer.algorithm().as_str(), "RS256");
     let client = ManagementClient::builder(tenant.domain())
         .allow_insecure_http(true)
         .private_key_jwt(seed::PKJWT_CLIENT_ID, signer)
@@ -263,7 +263,7 @@ async fn private_key_jwt_client_gets_a_token() {
 async fn private_key_jwt_refetch_uses_a_fresh_assertion() {
     // The tenant refuses a replayed `jti`; a second token fetch must sign anew.
     let tenant = FakeTenant::start().await.unwrap();
-    let signer = ClientAssertionSigner::from_pem(seed::PKJWT_PRIVATE_KEY_PEM).unwrap();
+    let signer = ClientAssertionSigner::from_pem_default_alg(seed::PKJWT_PRIVATE_KEY_PEM).unwrap();
     let client = ManagementClient::builder(tenant.domain())
         .allow_insecure_http(true)
         .timeout(None)

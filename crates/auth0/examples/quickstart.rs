@@ -319,7 +319,7 @@ pub(crate) async fn run(target: &Target) -> Result<Report, BoxError> {
         match &target.m2m_key {
             Credential::PrivateKeyPem(pem) => builder.private_key_jwt(
                 target.m2m_client_id.clone(),
-                auth0::management::ClientAssertionSigner::from_pem(pem)?,
+                ClientAssertionSigner::from_pem_default_alg(pem)?,
             ),
             Credential::Secret(secret) => {
                 builder.client_credentials(target.m2m_client_id.clone(), secret.clone())

@@ -159,9 +159,9 @@ pub enum KeyError {
     Signing,
 }
 
-impl From<KeyError> for auth0_core::Error {
+impl From<KeyError> for crate::Error {
     fn from(e: KeyError) -> Self {
-        auth0_core::Error::Config(e.to_string())
+        crate::Error::Config(e.to_string())
     }
 }
 
@@ -183,7 +183,7 @@ struct SignerInner {
 /// key id only.
 ///
 /// ```
-/// use auth0_authentication::{ClientAssertionSigner, SigningAlgorithm};
+/// use auth0_core::assertion::{ClientAssertionSigner, SigningAlgorithm};
 /// let pem = include_str!("../tests/keys/p256_sec1.pem");
 /// let signer = ClientAssertionSigner::from_pem(pem, SigningAlgorithm::ES256)
 ///     .unwrap()
