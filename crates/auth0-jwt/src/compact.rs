@@ -106,7 +106,8 @@ impl<'t> Compact<'t> {
         if bytes.first() != Some(&b'{') {
             return Err(Error::Malformed);
         }
-        let header: Header<'_> = serde_json::from_slice(bytes).map_err(|_| Error::Malformed)?;
+        let text = std::str::from_utf8(bytes).map_err(|_| Error::Malformed)?;
+        let header: Header<'_> = serde_json::from_str(text).map_err(|_| Error::Malformed)?;
         if header.crit.is_some() {
             return Err(Error::CriticalHeader);
         }
