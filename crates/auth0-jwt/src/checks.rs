@@ -67,7 +67,9 @@ impl Common {
         expected_aud_text: &str,
         now: i64,
     ) -> Result<(), Error> {
-        let iss = claims.iss.as_deref().ok_or(Error::IssuerMissing(kind))?;
+        let Some(iss) = claims.iss.as_deref() else {
+            return Err(Error::IssuerMissing(kind));
+        };
         if iss != self.issuer {
             return Err(Error::IssuerMismatch {
                 kind,
@@ -78,7 +80,9 @@ impl Common {
         if claims.sub.is_none() {
             return Err(Error::SubjectMissing(kind));
         }
-        let aud = claims.aud.as_ref().ok_or(Error::AudienceMissing(kind))?;
+        let Some(aud) = claims.aud.as_ref() else {
+            return Err(Error::AudienceMissing(kind));
+        };
         if !expected_aud.iter().any(|e| aud.contains(e)) {
             return Err(match aud {
                 Audience::Many(list) => Error::AudienceNotInList {
@@ -93,7 +97,9 @@ impl Common {
                 },
             });
         }
-        let exp = claims.exp.ok_or(Error::ExpirationMissing(kind))?;
+        let Some(exp) = claims.exp else {
+            return Err(Error::ExpirationMissing(kind));
+        };
         let exp_with_leeway = exp.saturating_add(self.leeway());
         if now > exp_with_leeway {
             return Err(Error::Expired {
@@ -113,7 +119,9 @@ impl Common {
         organization: &str,
     ) -> Result<(), Error> {
         if organization.starts_with("org_") {
-            let org_id = claims.org_id.as_deref().ok_or(Error::OrgIdMissing(kind))?;
+            let Some(org_id) = claims.org_id.as_deref() else {
+                return Err(Error::OrgIdMissing(kind));
+            };
             if org_id != organization {
                 return Err(Error::OrgIdMismatch {
                     kind,
@@ -122,10 +130,9 @@ impl Common {
                 });
             }
         } else {
-            let org_name = claims
-                .org_name
-                .as_deref()
-                .ok_or(Error::OrgNameMissing(kind))?;
+            let Some(org_name) = claims.org_name.as_deref() else {
+                return Err(Error::OrgNameMissing(kind));
+            };
             if !eq_lowercased(org_name, organization) {
                 return Err(Error::OrgNameMismatch {
                     kind,

@@ -369,36 +369,41 @@ impl Parsed {
     }
 }
 
-impl<'de> Deserialize<'de> for Parsed {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Parsed;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object of claims")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parsed, A::Error> {
-                let mut out = Parsed::default();
-                while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-                    if let Some(which) = Named::from_name(&key) {
-                        let bit = which as u16;
-                        if out.seen & bit != 0 {
-                            return Err(de::Error::custom("duplicate claim"));
-                        }
-                        out.seen |= bit;
-                        let claim: Claim = map.next_value()?;
-                        out.set(which, &key, claim);
-                    } else {
-                        let value: Value = map.next_value()?;
-                        if out.extra.insert(key.into_owned(), value).is_some() {
-                            return Err(de::Error::custom("duplicate claim"));
-                        }
-                    }
+/// Reads the claims object into an existing [`Parsed`] (no move of the result through the
+/// deserializer's layers).
+struct ParseInto<'p>(&'p mut Parsed);
+
+impl<'de> de::DeserializeSeed<'de> for ParseInto<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ParseInto<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object of claims")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let out = self.0;
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            if let Some(which) = Named::from_name(&key) {
+                let bit = which as u16;
+                if out.seen & bit != 0 {
+                    return Err(de::Error::custom("duplicate claim"));
                 }
-                Ok(out)
+                out.seen |= bit;
+                let claim: Claim = map.next_value()?;
+                out.set(which, &key, claim);
+            } else {
+                let value: Value = map.next_value()?;
+                if out.extra.insert(key.into_owned(), value).is_some() {
+                    return Err(de::Error::custom("duplicate claim"));
+                }
             }
         }
-        d.deserialize_map(V)
+        Ok(())
     }
 }
 
@@ -407,6 +412,13 @@ impl<'de> Deserialize<'de> for Parsed {
 /// UTF-8 is validated once for the whole payload, so the JSON reader need not validate each
 /// string again (`from_slice` would); a byte that is not UTF-8 fails either way.
 pub(crate) fn parse(payload: &[u8]) -> Result<Parsed, crate::Error> {
-    let text = std::str::from_utf8(payload).map_err(|_| crate::Error::MalformedPayload)?;
-    serde_json::from_str(text).map_err(|_| crate::Error::MalformedPayload)
+    let Ok(text) = std::str::from_utf8(payload) else {
+        return Err(crate::Error::MalformedPayload);
+    };
+    let mut out = Parsed::default();
+    let mut de = serde_json::Deserializer::from_str(text);
+    match de::DeserializeSeed::deserialize(ParseInto(&mut out), &mut de).and_then(|()| de.end()) {
+        Ok(()) => Ok(out),
+        Err(_) => Err(crate::Error::MalformedPayload),
+    }
 }

@@ -113,7 +113,9 @@ impl TokenVerifier {
             return Err(Error::IssuedAtMissing(KIND));
         }
         if let Some(nonce) = options.nonce.as_deref().filter(|n| !n.is_empty()) {
-            let claim = claims.nonce.as_deref().ok_or(Error::NonceMissing(KIND))?;
+            let Some(claim) = claims.nonce.as_deref() else {
+                return Err(Error::NonceMissing(KIND));
+            };
             if claim != nonce {
                 return Err(Error::NonceMismatch {
                     kind: KIND,
@@ -128,7 +130,9 @@ impl TokenVerifier {
         if let Some(Audience::Many(list)) = &claims.aud
             && list.len() > 1
         {
-            let azp = claims.azp.as_deref().ok_or(Error::AzpMissing(KIND))?;
+            let Some(azp) = claims.azp.as_deref() else {
+                return Err(Error::AzpMissing(KIND));
+            };
             if azp != self.audience[0] {
                 return Err(Error::AzpMismatch {
                     kind: KIND,
@@ -138,7 +142,9 @@ impl TokenVerifier {
             }
         }
         if let Some(max_age) = options.max_age.filter(|m| !m.is_zero()) {
-            let auth_time = claims.auth_time.ok_or(Error::AuthTimeMissing(KIND))?;
+            let Some(auth_time) = claims.auth_time else {
+                return Err(Error::AuthTimeMissing(KIND));
+            };
             let limit = auth_time
                 .saturating_add(i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX))
                 .saturating_add(c.leeway());
