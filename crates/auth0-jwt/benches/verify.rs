@@ -2,11 +2,16 @@
 //!
 //! `cargo bench -p auth0-jwt`. With a warm cache the verify future completes on its first
 //! poll, so it is driven with `now_or_never` (no executor cost is counted on either side).
+//!
+//! Before criterion's groups, a paired measurement prints the ratio the targets are stated
+//! in: short batches of the raw `ring` check and of `verify` alternate (so both see the same
+//! machine load), and the median of the per-pair throughput ratios is reported.
 #![allow(
     missing_docs,
     clippy::missing_panics_doc,
     clippy::wildcard_imports,
-    clippy::type_complexity
+    clippy::type_complexity,
+    clippy::print_stdout
 )]
 
 #[path = "../tests/common/mod.rs"]
@@ -24,7 +29,7 @@ use auth0_jwt::{
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::*;
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group};
 use futures_util::FutureExt as _;
 use serde_json::json;
 
@@ -211,6 +216,65 @@ mod futures_util {
     }
 }
 
+/// Alternating batches of the raw check and of `verify`; prints medians.
+fn paired() {
+    const PAIRS: usize = 61;
+    let options = VerifyOptions::new();
+    println!(
+        "paired: {PAIRS} alternating batch pairs; medians, and the fastest batch of each side"
+    );
+    println!(
+        "| algorithm | ring raw check | auth0-jwt verify | verify / raw throughput (median of pairs) | fastest raw / fastest verify |"
+    );
+    println!("|---|---|---|---|---|");
+    for case in cases() {
+        futures_util::executor_block_on(&case.verifier, &case.token, &options);
+        let (input, sig) = split(&case.token);
+        let raw = || assert!((case.raw)(black_box(&input), black_box(&sig)));
+        let ours = || verify_once(&case.verifier, &case.token, &options);
+        // Size a batch to about 2 ms of the raw check.
+        let start = Instant::now();
+        let mut calib = 0u32;
+        while start.elapsed() < Duration::from_millis(20) {
+            raw();
+            calib += 1;
+        }
+        let batch = (calib / 10).max(1);
+        let time = |f: &dyn Fn()| {
+            let start = Instant::now();
+            for _ in 0..batch {
+                f();
+            }
+            start.elapsed().as_secs_f64() / f64::from(batch)
+        };
+        let (mut raws, mut ourss, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        for i in 0..PAIRS {
+            let (r, o) = if i % 2 == 0 {
+                let r = time(&raw);
+                (r, time(&ours))
+            } else {
+                let o = time(&ours);
+                (time(&raw), o)
+            };
+            raws.push(r);
+            ourss.push(o);
+            ratios.push(r / o);
+        }
+        for v in [&mut raws, &mut ourss, &mut ratios] {
+            v.sort_by(f64::total_cmp);
+        }
+        let mid = PAIRS / 2;
+        println!(
+            "| {} | {:.2} µs | {:.2} µs | {:.1} % | {:.1} % |",
+            case.name,
+            raws[mid] * 1e6,
+            ourss[mid] * 1e6,
+            ratios[mid] * 100.0,
+            raws[0] / ourss[0] * 100.0
+        );
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
@@ -219,4 +283,12 @@ criterion_group! {
         .sample_size(30);
     targets = single_thread, all_cores
 }
-criterion_main!(benches);
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` does not.
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--profile-time") {
+        paired();
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::checks::{Common, parse_raw};
-use crate::claims::{Claims, Raw};
+use crate::checks::Common;
+use crate::claims::{Claims, parse};
 use crate::clock::Clock;
 use crate::compact::Header;
 use crate::error::{Error, TokenKind};
@@ -169,28 +169,25 @@ impl AccessTokenVerifier {
         let c = &*self.common;
         let cfg = &*self.config;
         let token = c.verified(token, KIND, |h| self.check_typ(h)).await?;
-        let raw = parse_raw(token.payload()?)?;
+        let parsed = parse(token.payload()?)?;
         let now = c.now();
-        let (aud, _exp) =
-            c.check_registered(&raw, KIND, &cfg.audiences, &cfg.audience_text, now)?;
-        match &raw.nbf {
-            None => {}
-            Some(Raw::Int(nbf)) => {
-                let nbf_with_leeway = nbf.saturating_sub(c.leeway());
-                if now < nbf_with_leeway {
-                    return Err(Error::NotYetValid {
-                        kind: KIND,
-                        now,
-                        nbf_with_leeway,
-                    });
-                }
+        c.check_registered(&parsed, KIND, &cfg.audiences, &cfg.audience_text, now)?;
+        if let Some(nbf) = parsed.nbf {
+            let nbf_with_leeway = nbf.saturating_sub(c.leeway());
+            if now < nbf_with_leeway {
+                return Err(Error::NotYetValid {
+                    kind: KIND,
+                    now,
+                    nbf_with_leeway,
+                });
             }
-            Some(_) => return Err(Error::MalformedPayload),
+        } else if parsed.nbf_ill_typed() {
+            return Err(Error::MalformedPayload);
         }
         if let Some(org) = cfg.organization.as_deref().filter(|o| !o.is_empty()) {
-            Common::check_organization(&raw, KIND, org)?;
+            Common::check_organization(&parsed, KIND, org)?;
         }
-        let claims = raw.into_claims(aud);
+        let claims = parsed.into_claims();
         if let Some(missing) = cfg.scopes.iter().find(|s| !claims.has_scope(s)) {
             return Err(Error::MissingScope(missing.clone()));
         }

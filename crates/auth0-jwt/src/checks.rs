@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::claims::{Audience, Raw, RawClaims, audience};
+use crate::claims::{Audience, Parsed};
 use crate::clock::Clock;
 use crate::compact::{Compact, DEFAULT_MAX_TOKEN_BYTES, Header};
 use crate::error::{Error, TokenKind};
@@ -58,21 +58,18 @@ impl Common {
         Ok(compact)
     }
 
-    /// Checks `iss`, `sub`, `aud` (one of `expected_aud`), `exp` (with leeway); returns the
-    /// audience and `exp`.
+    /// Checks `iss`, `sub`, `aud` (one of `expected_aud`), `exp` (with leeway).
     pub(crate) fn check_registered(
         &self,
-        raw: &RawClaims<'_>,
+        claims: &Parsed,
         kind: TokenKind,
         expected_aud: &[String],
         expected_aud_text: &str,
         now: i64,
-    ) -> Result<(Audience, i64), Error> {
-        let iss = raw
-            .iss
-            .as_ref()
-            .and_then(Raw::as_str)
-            .ok_or(Error::IssuerMissing(kind))?;
+    ) -> Result<(), Error> {
+        let Some(iss) = claims.iss.as_deref() else {
+            return Err(Error::IssuerMissing(kind));
+        };
         if iss != self.issuer {
             return Err(Error::IssuerMismatch {
                 kind,
@@ -80,12 +77,14 @@ impl Common {
                 found: iss.to_owned(),
             });
         }
-        if raw.sub.as_ref().and_then(Raw::as_str).is_none() {
+        if claims.sub.is_none() {
             return Err(Error::SubjectMissing(kind));
         }
-        let aud = audience(raw.aud.as_ref()).ok_or(Error::AudienceMissing(kind))?;
+        let Some(aud) = claims.aud.as_ref() else {
+            return Err(Error::AudienceMissing(kind));
+        };
         if !expected_aud.iter().any(|e| aud.contains(e)) {
-            return Err(match &aud {
+            return Err(match aud {
                 Audience::Many(list) => Error::AudienceNotInList {
                     kind,
                     expected: expected_aud_text.to_owned(),
@@ -98,11 +97,9 @@ impl Common {
                 },
             });
         }
-        let exp = raw
-            .exp
-            .as_ref()
-            .and_then(Raw::as_int)
-            .ok_or(Error::ExpirationMissing(kind))?;
+        let Some(exp) = claims.exp else {
+            return Err(Error::ExpirationMissing(kind));
+        };
         let exp_with_leeway = exp.saturating_add(self.leeway());
         if now > exp_with_leeway {
             return Err(Error::Expired {
@@ -111,22 +108,20 @@ impl Common {
                 exp_with_leeway,
             });
         }
-        Ok((aud, exp))
+        Ok(())
     }
 
     /// Checks `org_id` (expected value starting with `org_`) or `org_name` (otherwise; the
     /// expected value is compared lower-cased, as Auth0 issues names lower-case).
     pub(crate) fn check_organization(
-        raw: &RawClaims<'_>,
+        claims: &Parsed,
         kind: TokenKind,
         organization: &str,
     ) -> Result<(), Error> {
         if organization.starts_with("org_") {
-            let org_id = raw
-                .org_id
-                .as_ref()
-                .and_then(Raw::as_str)
-                .ok_or(Error::OrgIdMissing(kind))?;
+            let Some(org_id) = claims.org_id.as_deref() else {
+                return Err(Error::OrgIdMissing(kind));
+            };
             if org_id != organization {
                 return Err(Error::OrgIdMismatch {
                     kind,
@@ -135,12 +130,10 @@ impl Common {
                 });
             }
         } else {
-            let org_name = raw
-                .org_name
-                .as_ref()
-                .and_then(Raw::as_str)
-                .ok_or(Error::OrgNameMissing(kind))?;
-            if org_name != organization.to_lowercase() {
+            let Some(org_name) = claims.org_name.as_deref() else {
+                return Err(Error::OrgNameMissing(kind));
+            };
+            if !eq_lowercased(org_name, organization) {
                 return Err(Error::OrgNameMismatch {
                     kind,
                     expected: organization.to_owned(),
@@ -152,6 +145,40 @@ impl Common {
     }
 }
 
-pub(crate) fn parse_raw(payload: &[u8]) -> Result<RawClaims<'_>, Error> {
-    serde_json::from_slice(payload).map_err(|_| Error::MalformedPayload)
+/// `claim == expected.to_lowercase()`, without allocating when `expected` is ASCII.
+fn eq_lowercased(claim: &str, expected: &str) -> bool {
+    if expected.is_ascii() {
+        claim.len() == expected.len()
+            && claim
+                .bytes()
+                .zip(expected.bytes())
+                .all(|(c, e)| c == e.to_ascii_lowercase())
+    } else {
+        claim == expected.to_lowercase()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::eq_lowercased;
+
+    #[test]
+    fn lowercased_comparison_matches_to_lowercase() {
+        for (claim, expected) in [
+            ("acme", "ACME"),
+            ("acme", "acme"),
+            ("acme", "Acm"),
+            ("acmé", "ACMÉ"),
+            ("ACME", "acme"),
+            ("acme-x", "ACME"),
+            ("σς", "ΣΣ"),
+            ("", ""),
+        ] {
+            assert_eq!(
+                eq_lowercased(claim, expected),
+                claim == expected.to_lowercase(),
+                "{claim:?} vs {expected:?}"
+            );
+        }
+    }
 }

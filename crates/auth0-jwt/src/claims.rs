@@ -1,4 +1,4 @@
-//! Token claims: a borrowed first pass over the payload, then the typed result.
+//! Token claims: one pass over the payload straight into the typed fields.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -120,13 +120,82 @@ impl Claims {
     }
 }
 
-/// A claim value as first read: strings borrowed when possible.
-#[derive(Debug)]
-pub(crate) enum Raw<'a> {
-    Str(Cow<'a, str>),
+/// A claim value as first read, in the shapes the typed fields take; anything else as JSON.
+enum Claim {
+    Str(String),
     Int(i64),
-    List(Vec<Raw<'a>>),
+    StrList(Vec<String>),
     Other(Value),
+}
+
+impl Claim {
+    fn into_value(self) -> Value {
+        match self {
+            Self::Str(s) => Value::String(s),
+            Self::Int(i) => Value::from(i),
+            Self::StrList(items) => Value::Array(items.into_iter().map(Value::String).collect()),
+            Self::Other(v) => v,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Claim {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Claim;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Claim, E> {
+                Ok(Claim::Str(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Claim, E> {
+                Ok(Claim::Str(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Claim, E> {
+                Ok(Claim::Int(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Claim, E> {
+                Ok(i64::try_from(v).map_or_else(|_| Claim::Other(Value::from(v)), Claim::Int))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Claim, E> {
+                Ok(Claim::Other(Value::from(v)))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Claim, E> {
+                Ok(Claim::Other(Value::Bool(v)))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Claim, E> {
+                Ok(Claim::Other(Value::Null))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Claim, E> {
+                Ok(Claim::Other(Value::Null))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Claim, A::Error> {
+                let mut strings = Vec::new();
+                while let Some(item) = seq.next_element::<Claim>()? {
+                    match item {
+                        Claim::Str(s) => strings.push(s),
+                        other => {
+                            // Not a list of strings: the rest is plain JSON.
+                            let mut values: Vec<Value> =
+                                strings.into_iter().map(Value::String).collect();
+                            values.push(other.into_value());
+                            while let Some(v) = seq.next_element::<Value>()? {
+                                values.push(v);
+                            }
+                            return Ok(Claim::Other(Value::Array(values)));
+                        }
+                    }
+                }
+                Ok(Claim::StrList(strings))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Claim, A::Error> {
+                Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(Claim::Other)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// A claim name, borrowed from the payload unless it has escapes.
@@ -154,220 +223,202 @@ impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
     }
 }
 
-impl Raw<'_> {
-    pub(crate) fn as_str(&self) -> Option<&str> {
-        match self {
-            Self::Str(s) => Some(s),
-            _ => None,
-        }
-    }
+/// The payload after its one pass: the named claims typed when they have their type, every
+/// other claim (and a named claim of another type) as JSON in `extra`. Checks run on this;
+/// [`Parsed::into_claims`] then only moves the fields (no copy, no allocation).
+#[derive(Debug, Default)]
+pub(crate) struct Parsed {
+    pub(crate) iss: Option<String>,
+    pub(crate) sub: Option<String>,
+    pub(crate) aud: Option<Audience>,
+    pub(crate) exp: Option<i64>,
+    pub(crate) iat: Option<i64>,
+    pub(crate) nbf: Option<i64>,
+    pub(crate) azp: Option<String>,
+    pub(crate) nonce: Option<String>,
+    pub(crate) auth_time: Option<i64>,
+    pub(crate) org_id: Option<String>,
+    pub(crate) org_name: Option<String>,
+    pub(crate) scope: Option<String>,
+    pub(crate) permissions: Option<Vec<String>>,
+    pub(crate) extra: Map<String, Value>,
+    /// Named claims present (each bit a [`Named`]), for duplicate detection.
+    seen: u16,
+}
 
-    pub(crate) fn as_int(&self) -> Option<i64> {
-        match self {
-            Self::Int(i) => Some(*i),
-            _ => None,
-        }
-    }
+/// The claims [`Parsed`] types, as bits of `Parsed::seen`.
+#[derive(Clone, Copy)]
+#[repr(u16)]
+enum Named {
+    Iss = 1,
+    Sub = 1 << 1,
+    Aud = 1 << 2,
+    Exp = 1 << 3,
+    Iat = 1 << 4,
+    Nbf = 1 << 5,
+    Azp = 1 << 6,
+    Nonce = 1 << 7,
+    AuthTime = 1 << 8,
+    OrgId = 1 << 9,
+    OrgName = 1 << 10,
+    Scope = 1 << 11,
+    Permissions = 1 << 12,
+}
 
-    pub(crate) fn into_value(self) -> Value {
-        match self {
-            Self::Str(s) => Value::String(s.into_owned()),
-            Self::Int(i) => Value::from(i),
-            Self::List(items) => Value::Array(items.into_iter().map(Raw::into_value).collect()),
-            Self::Other(v) => v,
+impl Named {
+    fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "iss" => Self::Iss,
+            "sub" => Self::Sub,
+            "aud" => Self::Aud,
+            "exp" => Self::Exp,
+            "iat" => Self::Iat,
+            "nbf" => Self::Nbf,
+            "azp" => Self::Azp,
+            "nonce" => Self::Nonce,
+            "auth_time" => Self::AuthTime,
+            "org_id" => Self::OrgId,
+            "org_name" => Self::OrgName,
+            "scope" => Self::Scope,
+            "permissions" => Self::Permissions,
+            _ => return None,
+        })
+    }
+}
+
+fn string(extra: &mut Map<String, Value>, name: &str, claim: Claim) -> Option<String> {
+    match claim {
+        Claim::Str(s) => Some(s),
+        other => {
+            extra.insert(name.to_owned(), other.into_value());
+            None
         }
     }
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
-            type Value = Raw<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON value")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Raw<'a>, E> {
-                Ok(Raw::Str(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Raw<'a>, E> {
-                Ok(Raw::Str(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Raw<'a>, E> {
-                Ok(Raw::Str(Cow::Owned(v)))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Raw<'a>, E> {
-                Ok(Raw::Int(v))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Raw<'a>, E> {
-                Ok(i64::try_from(v).map_or_else(|_| Raw::Other(Value::from(v)), Raw::Int))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Raw<'a>, E> {
-                Ok(Raw::Other(Value::from(v)))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Raw<'a>, E> {
-                Ok(Raw::Other(Value::Bool(v)))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Raw<'a>, E> {
-                Ok(Raw::Other(Value::Null))
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Raw<'a>, E> {
-                Ok(Raw::Other(Value::Null))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw<'a>, A::Error> {
-                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(16));
-                while let Some(item) = seq.next_element::<Raw<'a>>()? {
-                    items.push(item);
-                }
-                Ok(Raw::List(items))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Raw<'a>, A::Error> {
-                Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(Raw::Other)
-            }
+fn int(extra: &mut Map<String, Value>, name: &str, claim: Claim) -> Option<i64> {
+    match claim {
+        Claim::Int(i) => Some(i),
+        other => {
+            extra.insert(name.to_owned(), other.into_value());
+            None
         }
-        d.deserialize_any(V(std::marker::PhantomData))
     }
 }
 
-macro_rules! raw_claims {
-    ($($field:ident),* $(,)?) => {
-        /// The payload after one borrowed pass: named claims untyped, the rest as JSON.
-        #[derive(Debug, Default)]
-        pub(crate) struct RawClaims<'a> {
-            $(pub(crate) $field: Option<Raw<'a>>,)*
-            pub(crate) extra: Map<String, Value>,
-        }
-
-        impl<'de: 'a, 'a> Deserialize<'de> for RawClaims<'a> {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct V<'a>(std::marker::PhantomData<&'a ()>);
-                impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
-                    type Value = RawClaims<'a>;
-                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        f.write_str("a JSON object of claims")
+impl Parsed {
+    /// Stores a named claim: typed when it has its type, in `extra` otherwise. (`aud` of
+    /// another type is dropped: every verifier then fails the token on it.)
+    fn set(&mut self, which: Named, name: &str, claim: Claim) {
+        let extra = &mut self.extra;
+        match which {
+            Named::Iss => self.iss = string(extra, name, claim),
+            Named::Sub => self.sub = string(extra, name, claim),
+            Named::Azp => self.azp = string(extra, name, claim),
+            Named::Nonce => self.nonce = string(extra, name, claim),
+            Named::OrgId => self.org_id = string(extra, name, claim),
+            Named::OrgName => self.org_name = string(extra, name, claim),
+            Named::Scope => self.scope = string(extra, name, claim),
+            Named::Exp => self.exp = int(extra, name, claim),
+            Named::Iat => self.iat = int(extra, name, claim),
+            Named::Nbf => self.nbf = int(extra, name, claim),
+            Named::AuthTime => self.auth_time = int(extra, name, claim),
+            Named::Aud => {
+                self.aud = match claim {
+                    Claim::Str(s) => Some(Audience::One(s)),
+                    Claim::StrList(items) => Some(Audience::Many(items)),
+                    _ => None,
+                };
+            }
+            Named::Permissions => {
+                self.permissions = match claim {
+                    Claim::StrList(items) => Some(items),
+                    other => {
+                        extra.insert(name.to_owned(), other.into_value());
+                        None
                     }
-                    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawClaims<'a>, A::Error> {
-                        let mut out = RawClaims::default();
-                        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-                            match &*key {
-                                $(stringify!($field) => {
-                                    if out.$field.is_some() {
-                                        return Err(de::Error::custom("duplicate claim"));
-                                    }
-                                    out.$field = Some(map.next_value()?);
-                                })*
-                                _ => {
-                                    let value: Value = map.next_value()?;
-                                    if out.extra.insert(key.into_owned(), value).is_some() {
-                                        return Err(de::Error::custom("duplicate claim"));
-                                    }
-                                }
-                            }
-                        }
-                        Ok(out)
-                    }
-                }
-                d.deserialize_map(V(std::marker::PhantomData))
+                };
             }
         }
-    };
-}
-
-raw_claims!(
-    iss,
-    sub,
-    aud,
-    exp,
-    iat,
-    nbf,
-    azp,
-    nonce,
-    auth_time,
-    org_id,
-    org_name,
-    scope,
-    permissions
-);
-
-/// Reads an `aud` claim: a string, or an array of strings.
-pub(crate) fn audience(raw: Option<&Raw<'_>>) -> Option<Audience> {
-    match raw? {
-        Raw::Str(s) => Some(Audience::One(s.clone().into_owned())),
-        Raw::List(items) => items
-            .iter()
-            .map(|v| v.as_str().map(str::to_owned))
-            .collect::<Option<Vec<_>>>()
-            .map(Audience::Many),
-        _ => None,
     }
-}
 
-fn permissions(raw: &Raw<'_>) -> Option<Vec<String>> {
-    match raw {
-        Raw::List(items) => items
-            .iter()
-            .map(|v| v.as_str().map(str::to_owned))
-            .collect(),
-        _ => None,
+    /// Whether `nbf` is present with a type other than an integer.
+    pub(crate) fn nbf_ill_typed(&self) -> bool {
+        self.seen & Named::Nbf as u16 != 0 && self.nbf.is_none()
     }
-}
 
-impl RawClaims<'_> {
-    /// Builds the typed claims once the checks passed. `iss`, `sub`, `aud` and `exp` must have
-    /// been checked present and well-typed. Named claims of an unexpected type go to `extra`.
-    pub(crate) fn into_claims(mut self, aud: Audience) -> Claims {
-        let mut extra = std::mem::take(&mut self.extra);
-        let mut string = |name: &str, raw: Option<Raw<'_>>| -> Option<String> {
-            match raw? {
-                Raw::Str(s) => Some(s.into_owned()),
-                other => {
-                    extra.insert(name.to_owned(), other.into_value());
-                    None
-                }
-            }
-        };
-        let iss = string("iss", self.iss.take()).unwrap_or_default();
-        let sub = string("sub", self.sub.take()).unwrap_or_default();
-        let azp = string("azp", self.azp.take());
-        let nonce = string("nonce", self.nonce.take());
-        let org_id = string("org_id", self.org_id.take());
-        let org_name = string("org_name", self.org_name.take());
-        let scope = string("scope", self.scope.take());
-        let mut int = |name: &str, raw: Option<Raw<'_>>| -> Option<i64> {
-            match raw? {
-                Raw::Int(i) => Some(i),
-                other => {
-                    extra.insert(name.to_owned(), other.into_value());
-                    None
-                }
-            }
-        };
-        let exp = int("exp", self.exp.take()).unwrap_or_default();
-        let iat = int("iat", self.iat.take());
-        let nbf = int("nbf", self.nbf.take());
-        let auth_time = int("auth_time", self.auth_time.take());
-        let permissions = self.permissions.take().and_then(|raw| {
-            let typed = permissions(&raw);
-            if typed.is_none() {
-                extra.insert("permissions".to_owned(), raw.into_value());
-            }
-            typed
-        });
+    /// The typed claims, once the checks passed (`iss`, `sub`, `aud` and `exp` checked
+    /// present and well-typed). Moves every field; allocates nothing.
+    pub(crate) fn into_claims(self) -> Claims {
         Claims {
-            iss,
-            sub,
-            aud,
-            exp,
-            iat,
-            nbf,
-            azp,
-            nonce,
-            auth_time,
-            org_id,
-            org_name,
-            scope,
-            permissions,
-            extra,
+            iss: self.iss.unwrap_or_default(),
+            sub: self.sub.unwrap_or_default(),
+            aud: self.aud.unwrap_or(Audience::Many(Vec::new())),
+            exp: self.exp.unwrap_or_default(),
+            iat: self.iat,
+            nbf: self.nbf,
+            azp: self.azp,
+            nonce: self.nonce,
+            auth_time: self.auth_time,
+            org_id: self.org_id,
+            org_name: self.org_name,
+            scope: self.scope,
+            permissions: self.permissions,
+            extra: self.extra,
         }
+    }
+}
+
+/// Reads the claims object into an existing [`Parsed`] (no move of the result through the
+/// deserializer's layers).
+struct ParseInto<'p>(&'p mut Parsed);
+
+impl<'de> de::DeserializeSeed<'de> for ParseInto<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ParseInto<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object of claims")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let out = self.0;
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            if let Some(which) = Named::from_name(&key) {
+                let bit = which as u16;
+                if out.seen & bit != 0 {
+                    return Err(de::Error::custom("duplicate claim"));
+                }
+                out.seen |= bit;
+                let claim: Claim = map.next_value()?;
+                out.set(which, &key, claim);
+            } else {
+                let value: Value = map.next_value()?;
+                if out.extra.insert(key.into_owned(), value).is_some() {
+                    return Err(de::Error::custom("duplicate claim"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Parses a (signature-checked) payload.
+///
+/// UTF-8 is validated once for the whole payload, so the JSON reader need not validate each
+/// string again (`from_slice` would); a byte that is not UTF-8 fails either way.
+pub(crate) fn parse(payload: &[u8]) -> Result<Parsed, crate::Error> {
+    let Ok(text) = std::str::from_utf8(payload) else {
+        return Err(crate::Error::MalformedPayload);
+    };
+    let mut out = Parsed::default();
+    let mut de = serde_json::Deserializer::from_str(text);
+    match de::DeserializeSeed::deserialize(ParseInto(&mut out), &mut de).and_then(|()| de.end()) {
+        Ok(()) => Ok(out),
+        Err(_) => Err(crate::Error::MalformedPayload),
     }
 }

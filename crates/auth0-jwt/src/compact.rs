@@ -1,6 +1,8 @@
 //! Splitting and decoding a compact JWS (`header.payload.signature`).
 
 use std::borrow::Cow;
+use std::cell::Cell;
+use std::ops::Range;
 
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
@@ -34,17 +36,37 @@ pub(crate) struct Header<'a> {
     pub(crate) crit: Option<serde::de::IgnoredAny>,
 }
 
+thread_local! {
+    /// The decode buffer of the last token verified on this thread, kept for the next one:
+    /// one allocation per thread rather than one per token.
+    static SPARE: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+}
+
+/// Largest decode buffer kept for reuse.
+const MAX_SPARE_BYTES: usize = 16 * 1024;
+
 /// A split, decoded token whose signature has not been checked yet. Header, payload and
-/// signature are decoded into one buffer (one allocation).
+/// signature are decoded into one buffer, reused across tokens on a thread.
 pub(crate) struct Compact<'t> {
     buf: Vec<u8>,
-    header: std::ops::Range<usize>,
-    payload: Option<std::ops::Range<usize>>,
-    signature: std::ops::Range<usize>,
+    header: Range<usize>,
+    payload: Option<Range<usize>>,
+    signature: Range<usize>,
     pub(crate) signing_input: &'t [u8],
 }
 
-fn decode_into(input: &[u8], buf: &mut Vec<u8>) -> Option<std::ops::Range<usize>> {
+impl Drop for Compact<'_> {
+    fn drop(&mut self) {
+        let mut buf = std::mem::take(&mut self.buf);
+        if buf.capacity() <= MAX_SPARE_BYTES {
+            buf.clear();
+            // Fails only while the thread tears down its locals; the buffer is then freed.
+            let _ = SPARE.try_with(|spare| spare.set(buf));
+        }
+    }
+}
+
+fn decode_into(input: &[u8], buf: &mut Vec<u8>) -> Option<Range<usize>> {
     let start = buf.len();
     buf.resize(start + input.len() * 3 / 4 + 3, 0);
     let n = B64.decode_slice(input, &mut buf[start..]).ok()?;
@@ -64,8 +86,12 @@ impl<'t> Compact<'t> {
             });
         }
         let bytes = token.as_bytes();
-        let d1 = token.find('.').ok_or(Error::Malformed)?;
-        let d2 = d1 + 1 + token[d1 + 1..].find('.').ok_or(Error::Malformed)?;
+        let Some(d1) = token.find('.') else {
+            return Err(Error::Malformed);
+        };
+        let Some(d2) = token[d1 + 1..].find('.').map(|i| d1 + 1 + i) else {
+            return Err(Error::Malformed);
+        };
         if token[d2 + 1..].contains('.') {
             return Err(Error::Malformed);
         }
@@ -75,18 +101,26 @@ impl<'t> Compact<'t> {
         if header_b64.is_empty() || payload_b64.is_empty() {
             return Err(Error::Malformed);
         }
-        let mut buf = Vec::with_capacity(bytes.len() * 3 / 4 + 9);
-        let header = decode_into(header_b64, &mut buf).ok_or(Error::Malformed)?;
-        let signature = decode_into(signature_b64, &mut buf).ok_or(Error::Malformed)?;
-        // A bad payload encoding is reported after the signature check, like a bad payload.
-        let payload = decode_into(payload_b64, &mut buf);
-        Ok(Self {
+        let mut buf = SPARE.try_with(Cell::take).unwrap_or_default();
+        buf.reserve(bytes.len() * 3 / 4 + 9);
+        let mut compact = Self {
             buf,
-            header,
-            payload,
-            signature,
+            header: 0..0,
+            payload: None,
+            signature: 0..0,
             signing_input: &bytes[..d2],
-        })
+        };
+        let (Some(header), Some(signature)) = (
+            decode_into(header_b64, &mut compact.buf),
+            decode_into(signature_b64, &mut compact.buf),
+        ) else {
+            return Err(Error::Malformed);
+        };
+        compact.header = header;
+        compact.signature = signature;
+        // A bad payload encoding is reported after the signature check, like a bad payload.
+        compact.payload = decode_into(payload_b64, &mut compact.buf);
+        Ok(compact)
     }
 
     pub(crate) fn signature(&self) -> &[u8] {
@@ -94,10 +128,10 @@ impl<'t> Compact<'t> {
     }
 
     pub(crate) fn payload(&self) -> Result<&[u8], Error> {
-        self.payload
-            .clone()
-            .map(|r| &self.buf[r])
-            .ok_or(Error::MalformedPayload)
+        match &self.payload {
+            Some(r) => Ok(&self.buf[r.clone()]),
+            None => Err(Error::MalformedPayload),
+        }
     }
 
     pub(crate) fn header(&self) -> Result<Header<'_>, Error> {
@@ -106,7 +140,8 @@ impl<'t> Compact<'t> {
         if bytes.first() != Some(&b'{') {
             return Err(Error::Malformed);
         }
-        let header: Header<'_> = serde_json::from_slice(bytes).map_err(|_| Error::Malformed)?;
+        let text = std::str::from_utf8(bytes).map_err(|_| Error::Malformed)?;
+        let header: Header<'_> = serde_json::from_str(text).map_err(|_| Error::Malformed)?;
         if header.crit.is_some() {
             return Err(Error::CriticalHeader);
         }

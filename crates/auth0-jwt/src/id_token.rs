@@ -3,8 +3,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::checks::{Common, parse_raw};
-use crate::claims::{Audience, Claims, Raw};
+use crate::checks::Common;
+use crate::claims::{Audience, Claims, parse};
 use crate::clock::Clock;
 use crate::error::{Error, TokenKind};
 use crate::signature::SignatureVerifier;
@@ -106,18 +106,16 @@ impl TokenVerifier {
     pub async fn verify(&self, token: &str, options: &VerifyOptions) -> Result<Claims, Error> {
         let c = &*self.common;
         let token = c.verified(token, KIND, |_| Ok(())).await?;
-        let raw = parse_raw(token.payload()?)?;
+        let claims = parse(token.payload()?)?;
         let now = c.now();
-        let (aud, _exp) = c.check_registered(&raw, KIND, &self.audience, &self.audience[0], now)?;
-        if raw.iat.as_ref().and_then(Raw::as_int).is_none() {
+        c.check_registered(&claims, KIND, &self.audience, &self.audience[0], now)?;
+        if claims.iat.is_none() {
             return Err(Error::IssuedAtMissing(KIND));
         }
         if let Some(nonce) = options.nonce.as_deref().filter(|n| !n.is_empty()) {
-            let claim = raw
-                .nonce
-                .as_ref()
-                .and_then(Raw::as_str)
-                .ok_or(Error::NonceMissing(KIND))?;
+            let Some(claim) = claims.nonce.as_deref() else {
+                return Err(Error::NonceMissing(KIND));
+            };
             if claim != nonce {
                 return Err(Error::NonceMismatch {
                     kind: KIND,
@@ -127,16 +125,14 @@ impl TokenVerifier {
             }
         }
         if let Some(org) = options.organization.as_deref().filter(|o| !o.is_empty()) {
-            Common::check_organization(&raw, KIND, org)?;
+            Common::check_organization(&claims, KIND, org)?;
         }
-        if let Audience::Many(list) = &aud
+        if let Some(Audience::Many(list)) = &claims.aud
             && list.len() > 1
         {
-            let azp = raw
-                .azp
-                .as_ref()
-                .and_then(Raw::as_str)
-                .ok_or(Error::AzpMissing(KIND))?;
+            let Some(azp) = claims.azp.as_deref() else {
+                return Err(Error::AzpMissing(KIND));
+            };
             if azp != self.audience[0] {
                 return Err(Error::AzpMismatch {
                     kind: KIND,
@@ -146,11 +142,9 @@ impl TokenVerifier {
             }
         }
         if let Some(max_age) = options.max_age.filter(|m| !m.is_zero()) {
-            let auth_time = raw
-                .auth_time
-                .as_ref()
-                .and_then(Raw::as_int)
-                .ok_or(Error::AuthTimeMissing(KIND))?;
+            let Some(auth_time) = claims.auth_time else {
+                return Err(Error::AuthTimeMissing(KIND));
+            };
             let limit = auth_time
                 .saturating_add(i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX))
                 .saturating_add(c.leeway());
@@ -162,6 +156,6 @@ impl TokenVerifier {
                 });
             }
         }
-        Ok(raw.into_claims(aud))
+        Ok(claims.into_claims())
     }
 }
