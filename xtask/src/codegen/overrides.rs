@@ -10,7 +10,6 @@ use serde_json::{Value, json};
 /// Properties the spec types as non-nullable that Auth0 sends as `null`.
 const SENT_AS_NULL: &[(&str, &str)] = &[
     // Forms: a node that was never placed on the canvas.
-    ("FormStartNode", "coordinates"),
     ("FormFlow", "coordinates"),
     ("FormRouter", "coordinates"),
     ("FormStep", "coordinates"),
@@ -18,9 +17,16 @@ const SENT_AS_NULL: &[(&str, &str)] = &[
 
 /// Schemas whose every optional property Auth0 may send as `null`: log events fill in only
 /// what applies (`audience`, `connection`, `connection_id`, `client_name`, `hostname`,
-/// `details`, … are `null` otherwise); a form's ending node sends `coordinates` and
-/// `redirection` as `null` until set.
-const ALL_OPTIONAL_NULLABLE: &[&str] = &["Log", "GetLogResponseContent", "FormEndingNode"];
+/// `details`, … are `null` otherwise); forms send unset parts (`coordinates`,
+/// `redirection`, `languages.default`, `style.css`, …) as `null`.
+const ALL_OPTIONAL_NULLABLE: &[&str] = &[
+    "Log",
+    "GetLogResponseContent",
+    "FormEndingNode",
+    "FormStartNode",
+    "FormLanguages",
+    "FormStyle",
+];
 
 /// Applies every correction; returns a one-line description of each.
 pub(crate) fn apply(root: &mut Value) -> Result<Vec<String>, String> {
@@ -38,7 +44,12 @@ pub(crate) fn apply(root: &mut Value) -> Result<Vec<String>, String> {
             let required: Vec<String> = schema
                 .get("required")
                 .and_then(Value::as_array)
-                .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .map(|r| {
+                    r.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
                 .unwrap_or_default();
             let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
                 continue;
@@ -100,8 +111,7 @@ pub(crate) fn apply(root: &mut Value) -> Result<Vec<String>, String> {
 
     // `GET /event-streams/{id}/deliveries` is checkpoint-paged: Auth0 answers with
     // `{"deliveries": [...], "next": "..."}`, the spec says a bare array.
-    let deliveries =
-        "/paths/~1event-streams~1{id}~1deliveries/get/responses/200/content/application~1json/schema";
+    let deliveries = "/paths/~1event-streams~1{id}~1deliveries/get/responses/200/content/application~1json/schema";
     let target = root
         .pointer_mut(deliveries)
         .ok_or_else(|| format!("override target {deliveries} is not in the spec"))?;

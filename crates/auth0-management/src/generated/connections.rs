@@ -512,11 +512,15 @@ impl ConnectionsUsers {
     /// Delete a connection user.
     ///
     /// `DELETE /connections/{id}/users` ([Auth0 docs](https://auth0.com/docs/api/management/v2/connections/delete-users-by-email)).
-    pub fn delete_by_email(&self, id: impl Into<String>) -> ConnectionsUsersDeleteByEmailRequest {
+    pub fn delete_by_email(
+        &self,
+        id: impl Into<String>,
+        email: impl Into<String>,
+    ) -> ConnectionsUsersDeleteByEmailRequest {
         ConnectionsUsersDeleteByEmailRequest {
             client: self.client.clone(),
             id: id.into(),
-            email: None,
+            email: email.into(),
         }
     }
 }
@@ -1582,16 +1586,10 @@ impl ConnectionsCheckStatusRequest {
 pub struct ConnectionsUsersDeleteByEmailRequest {
     client: ManagementClient,
     id: String,
-    email: Option<String>,
+    email: String,
 }
 
 impl ConnectionsUsersDeleteByEmailRequest {
-    /// Sets the `email` query parameter.
-    pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-
     fn request(&self) -> ApiRequest {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(
@@ -1601,7 +1599,7 @@ impl ConnectionsUsersDeleteByEmailRequest {
                 encode_path_segment(self.id.as_str())
             ),
         );
-        req = req.query_opt("email", self.email.as_ref());
+        req = req.query("email", &self.email);
         req
     }
 

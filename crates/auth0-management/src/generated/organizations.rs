@@ -760,14 +760,15 @@ impl OrganizationsMembersEffectiveRolesSourcesGroups {
         &self,
         id: impl Into<String>,
         user_id: impl Into<String>,
+        role_id: impl Into<String>,
     ) -> OrganizationsMembersEffectiveRolesSourcesGroupsListRequest {
         OrganizationsMembersEffectiveRolesSourcesGroupsListRequest {
             client: self.client.clone(),
             id: id.into(),
             user_id: user_id.into(),
+            role_id: role_id.into(),
             from: None,
             take: None,
-            role_id: None,
         }
     }
 }
@@ -2287,9 +2288,9 @@ pub struct OrganizationsMembersEffectiveRolesSourcesGroupsListRequest {
     client: ManagementClient,
     id: String,
     user_id: String,
+    role_id: String,
     from: Option<String>,
     take: Option<i64>,
-    role_id: Option<String>,
 }
 
 impl OrganizationsMembersEffectiveRolesSourcesGroupsListRequest {
@@ -2305,12 +2306,6 @@ impl OrganizationsMembersEffectiveRolesSourcesGroupsListRequest {
         self
     }
 
-    /// Sets the `role_id` query parameter.
-    pub fn role_id(mut self, value: impl Into<String>) -> Self {
-        self.role_id = Some(value.into());
-        self
-    }
-
     fn request(&self) -> ApiRequest {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(
@@ -2323,7 +2318,7 @@ impl OrganizationsMembersEffectiveRolesSourcesGroupsListRequest {
         );
         req = req.query_opt("from", self.from.as_ref());
         req = req.query_opt("take", self.take.as_ref());
-        req = req.query_opt("role_id", self.role_id.as_ref());
+        req = req.query("role_id", &self.role_id);
         req
     }
 
