@@ -113,6 +113,7 @@ impl Generated {
         for top in by_top.keys() {
             let _ = writeln!(module, "pub use {}::*;", file_stem(top));
         }
+        module.push_str(OPTIONAL_JSON);
         files.push(("mod.rs".to_owned(), module));
         for (top, ops) in &by_top {
             files.push((format!("{}.rs", file_stem(top)), emit_group_file(top, ops)));
@@ -166,6 +167,23 @@ const MOD_DOC: &str =
 //! Offset- and checkpoint-paged lists also have `pages()` and `items()` streams.
 //! [`OPERATIONS`] lists every operation with its required scopes.
 
+";
+
+const OPTIONAL_JSON: &str = "
+/// Runs a request whose spec declares no response body, keeping any JSON Auth0 sends.
+async fn execute_optional_json(
+    client: &crate::ManagementClient,
+    req: crate::request::ApiRequest,
+) -> Result<crate::request::ApiResponse<Option<serde_json::Value>>, auth0_core::Error> {
+    let response = client.execute(req).await?;
+    if response.value.iter().all(u8::is_ascii_whitespace) {
+        return Ok(response.map(|_| None));
+    }
+    let value = serde_json::from_slice(&response.value).map_err(|e| {
+        auth0_core::Error::Decode(auth0_core::DecodeError::from_json(\"response body\", &e))
+    })?;
+    Ok(response.map(|_| Some(value)))
+}
 ";
 
 const TABLE_HEAD: &str = "//! The table of every generated operation.
@@ -677,12 +695,25 @@ fn emit_builder(out: &mut String, op: &Op) {
     let q = if fallible { "?" } else { "" };
     let (ret_ty, call) = match &op.response {
         Response::Json(t) => (t.clone(), "execute_json"),
-        Response::Empty => ("()".to_owned(), "execute_empty"),
+        Response::Empty => (
+            "Option<serde_json::Value>".to_owned(),
+            "execute_optional_json",
+        ),
         Response::Raw => ("bytes::Bytes".to_owned(), "execute"),
+    };
+    let send_doc = if matches!(op.response, Response::Empty) {
+        "/// Sends the request. The spec declares no response body; whatever JSON Auth0 sends\n/// anyway is kept (`None` for an empty body).\n"
+    } else {
+        "/// Sends the request.\n"
+    };
+    let body_call = if call == "execute_optional_json" {
+        format!("super::execute_optional_json(&self.client, self.request(){q}).await")
+    } else {
+        format!("self.client.{call}(self.request(){q}).await")
     };
     let _ = write!(
         out,
-        "/// Sends the request.\npub async fn send(self) -> Result<ApiResponse<{ret_ty}>, Error> {{\nself.client.{call}(self.request(){q}).await\n}}\n"
+        "{send_doc}pub async fn send(self) -> Result<ApiResponse<{ret_ty}>, Error> {{\n{body_call}\n}}\n"
     );
     if let Some((kind, key, item)) = &op.paging {
         let (params, page, pages_fn, items_fn) = match kind {
