@@ -92,15 +92,15 @@ fn operation_for(method: &str, path: &str) -> Option<(&'static str, bool)> {
 }
 
 /// The first place two JSON values differ, as a JSON pointer with both sides.
-fn first_difference(a: &Value, b: &Value, at: &str) -> Option<String> {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            for key in x.keys().chain(y.keys()) {
+fn first_difference(recorded: &Value, back: &Value, at: &str) -> Option<String> {
+    match (recorded, back) {
+        (Value::Object(left), Value::Object(right)) => {
+            for key in left.keys().chain(right.keys()) {
                 let here = format!("{at}/{key}");
-                match (x.get(key), y.get(key)) {
+                match (left.get(key), right.get(key)) {
                     (Some(l), Some(r)) => {
-                        if let Some(d) = first_difference(l, r, &here) {
-                            return Some(d);
+                        if let Some(diff) = first_difference(l, r, &here) {
+                            return Some(diff);
                         }
                     }
                     (l, r) => return Some(format!("{here}: recorded {l:?}, re-serialised {r:?}")),
@@ -108,13 +108,13 @@ fn first_difference(a: &Value, b: &Value, at: &str) -> Option<String> {
             }
             None
         }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+        (Value::Array(left), Value::Array(right)) if left.len() == right.len() => left
             .iter()
-            .zip(y)
+            .zip(right)
             .enumerate()
             .find_map(|(i, (l, r))| first_difference(l, r, &format!("{at}/{i}"))),
-        _ if a == b => None,
-        _ => Some(format!("{at}: recorded {a}, re-serialised {b}")),
+        _ if recorded == back => None,
+        _ => Some(format!("{at}: recorded {recorded}, re-serialised {back}")),
     }
 }
 

@@ -331,7 +331,8 @@ fn build_op(spec: &Spec, types: &Types<'_>, op: &Operation<'_>) -> Result<Op, St
     };
     let paging = match (paging_kind, op.success()) {
         (Some(kind), Some((_, Some(schema)))) if body.is_none() && headers.is_empty() => {
-            page_items(spec, schema, op.path).map(|(key, item)| (kind, key, item))
+            let (key, item) = page_items(spec, schema, op.path);
+            Some((kind, key, item))
         }
         _ => None,
     };
@@ -412,7 +413,7 @@ fn param_type(spec: &Spec, schema: &Value) -> (String, String, &'static str, boo
 }
 
 /// The items key and item type of a paged response.
-fn page_items(spec: &Spec, schema: &Value, path: &str) -> Option<(String, String)> {
+fn page_items(spec: &Spec, schema: &Value, path: &str) -> (String, String) {
     let mut variants = vec![schema.clone()];
     if let Some(t) = schema
         .get("$ref")
@@ -472,7 +473,7 @@ fn page_items(spec: &Spec, schema: &Value, path: &str) -> Option<(String, String
         Some(r) => format!("{M}{}", pascal(r.rsplit('/').next().unwrap_or_default())),
         None => "serde_json::Value".to_owned(),
     };
-    Some((key, item_ty))
+    (key, item_ty)
 }
 
 fn emit_group_file(top: &str, ops: &[&Op]) -> String {
@@ -555,14 +556,14 @@ fn emit_method(out: &mut String, op: &Op) {
         .chain(op.query.iter().filter(|p| p.required))
     {
         let _ = write!(args, ", {}: {}", p.ident, p.arg);
-        let _ = write!(init, "{}: {}{},\n", p.ident, p.ident, p.conv);
+        let _ = writeln!(init, "{}: {}{},", p.ident, p.ident, p.conv);
     }
     if let Some((ty, _)) = &op.body {
         let _ = write!(args, ", body: {ty}");
         init.push_str("body,\n");
     }
     for p in op.query.iter().chain(&op.headers).filter(|p| !p.required) {
-        let _ = write!(init, "{}: None,\n", p.ident);
+        let _ = writeln!(init, "{}: None,", p.ident);
     }
     let _ = write!(
         out,
@@ -637,7 +638,7 @@ fn emit_builder(out: &mut String, op: &Op) {
     } else {
         format!("format!({path_expr:?}, {})", fmt_args.join(", "))
     };
-    let ret = if fallible {
+    let request_ty = if fallible {
         "Result<ApiRequest, Error>"
     } else {
         "ApiRequest"
@@ -647,7 +648,7 @@ fn emit_builder(out: &mut String, op: &Op) {
     }
     let _ = write!(
         out,
-        "fn request(&self) -> {ret} {{\n#[allow(unused_mut)]\nlet mut req = ApiRequest::new(Method::{}, {path});\n",
+        "fn request(&self) -> {request_ty} {{\n#[allow(unused_mut)]\nlet mut req = ApiRequest::new(Method::{}, {path});\n",
         op.method
     );
     for p in &op.query {
@@ -743,10 +744,10 @@ pub(crate) fn emit_test_dispatch(spec: &Spec, types: &Types<'_>) -> Vec<(String,
     );
     for op in spec.operations() {
         let status = op.success().map_or("", |(s, _)| s);
-        let typed = types.ops.get(op.id()).is_some_and(|t| t.response.is_some());
+        let has_model = types.ops.get(op.id()).is_some_and(|t| t.response.is_some());
         let _ = writeln!(
             out,
-            "({:?}, {:?}, {:?}, {:?}, {typed}),",
+            "({:?}, {:?}, {:?}, {:?}, {has_model}),",
             op.method.to_uppercase(),
             op.path,
             op.id(),

@@ -192,9 +192,15 @@ impl<'a> Types<'a> {
             }
             match self.models.get(&n).map(|m| &m.def) {
                 Some(Def::Struct(fields)) => {
-                    fields.iter().for_each(|f| named_in(&f.ty, &mut stack))
+                    for f in fields {
+                        named_in(&f.ty, &mut stack);
+                    }
                 }
-                Some(Def::Union(arms)) => arms.iter().for_each(|(_, t, _)| named_in(t, &mut stack)),
+                Some(Def::Union(arms)) => {
+                    for (_, t, _) in arms {
+                        named_in(t, &mut stack);
+                    }
+                }
                 Some(Def::Alias(t)) => named_in(t, &mut stack),
                 _ => {}
             }
@@ -246,10 +252,10 @@ impl<'a> Types<'a> {
                 .resolve_ref(target)
                 .is_some_and(|t| self.nullable(t, depth + 1));
         }
-        if let Some(Value::Array(types)) = s.get("type") {
-            if types.iter().any(|t| t == "null") {
-                return true;
-            }
+        if let Some(Value::Array(types)) = s.get("type")
+            && types.iter().any(|t| t == "null")
+        {
+            return true;
         }
         if s.get("enum")
             .and_then(Value::as_array)
@@ -258,13 +264,12 @@ impl<'a> Types<'a> {
             return true;
         }
         for key in ["oneOf", "anyOf"] {
-            if let Some(parts) = s.get(key).and_then(Value::as_array) {
-                if parts
+            if let Some(parts) = s.get(key).and_then(Value::as_array)
+                && parts
                     .iter()
                     .any(|p| is_null_schema(p) || self.nullable(p, depth + 1))
-                {
-                    return true;
-                }
+            {
+                return true;
             }
         }
         false
@@ -296,10 +301,10 @@ impl<'a> Types<'a> {
             }
             _ => {}
         }
-        if let Some(values) = s.get("enum").and_then(Value::as_array) {
-            if values.iter().all(|v| v.is_string() || v.is_null()) {
-                return "string";
-            }
+        if let Some(values) = s.get("enum").and_then(Value::as_array)
+            && values.iter().all(|v| v.is_string() || v.is_null())
+        {
+            return "string";
         }
         if s.get("properties").is_some() {
             return "object";
@@ -540,10 +545,10 @@ impl<'a> Types<'a> {
         }
         if outer_string || variants.iter().all(|v| self.kind(v, 0) == "string") {
             // Every arm is a string (formats, patterns, enums): a plain string keeps them all.
-            if let [one] = variants.as_slice() {
-                if one.get("$ref").is_some() {
-                    return self.resolve_inner(one, hint, own);
-                }
+            if let [one] = variants.as_slice()
+                && one.get("$ref").is_some()
+            {
+                return self.resolve_inner(one, hint, own);
             }
             return Ty::Str;
         }
@@ -611,10 +616,10 @@ impl<'a> Types<'a> {
                 if n == to {
                     return true;
                 }
-                if seen.insert(n.clone()) {
-                    if let Some(next) = edges.get(&n) {
-                        stack.extend(next.iter().cloned());
-                    }
+                if seen.insert(n.clone())
+                    && let Some(next) = edges.get(&n)
+                {
+                    stack.extend(next.iter().cloned());
                 }
             }
             false
