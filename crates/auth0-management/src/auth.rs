@@ -9,6 +9,7 @@ use std::task::{Context, Poll};
 
 use auth0_core::{Error, SecretString};
 use bytes::Bytes;
+use futures_util::future::Either;
 use http::header::{AUTHORIZATION, HeaderValue};
 use http::{Request, Response, StatusCode};
 use tower::ServiceExt as _;
@@ -17,6 +18,9 @@ use tower_service::Service;
 
 use crate::retry::clone_request;
 use crate::token::TokenSource;
+
+/// The boxed future of a call that asks a [`TokenSource`] first.
+pub type BoxedResponse = Pin<Box<dyn Future<Output = Result<Response<Bytes>, Error>> + Send>>;
 
 /// `Bearer <token>` as a sensitive header value.
 pub(crate) fn bearer(token: &SecretString) -> Result<HeaderValue, Error> {
@@ -81,26 +85,29 @@ where
 {
     type Response = Response<Bytes>;
     type Error = Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Response<Bytes>, Error>> + Send>>;
+    type Future = Either<S::Future, BoxedResponse>;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        Poll::Ready(Ok(()))
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, mut req: Request<Bytes>) -> Self::Future {
-        let inner = self.inner.clone();
         match &self.auth {
             Auth::Static(value) => {
                 req.headers_mut().insert(AUTHORIZATION, value.clone());
-                Box::pin(inner.oneshot(req))
+                Either::Left(self.inner.call(req))
             }
             Auth::Source(source) => {
+                // The ready service is taken along; a fresh clone stays for the next call.
+                let clone = self.inner.clone();
+                let inner = std::mem::replace(&mut self.inner, clone);
                 let source = Arc::clone(source);
-                Box::pin(async move {
+                Either::Right(Box::pin(async move {
                     let token = source.token().await?;
                     let again = clone_request(&req);
                     req.headers_mut().insert(AUTHORIZATION, bearer(&token)?);
-                    let response = inner.clone().oneshot(req).await?;
+                    let mut inner = inner;
+                    let response = inner.call(req).await?;
                     if response.status() != StatusCode::UNAUTHORIZED || !source.invalidate(&token) {
                         return Ok(response);
                     }
@@ -111,7 +118,7 @@ where
                     let mut again = again;
                     again.headers_mut().insert(AUTHORIZATION, bearer(&fresh)?);
                     inner.oneshot(again).await
-                })
+                }))
             }
         }
     }

@@ -33,7 +33,7 @@ use tower_service::Service;
 
 use crate::auth::BearerAuthLayer;
 use crate::headers::{CustomDomainLayer, StaticHeadersLayer};
-use crate::request::{ApiRequest, ApiResponse};
+use crate::request::{ApiRequest, ApiResponse, Target};
 use crate::retry::{RetryLayer, RetryPolicy};
 use crate::signer::ClientAssertionSigner;
 use crate::timeout::{AttemptTimeoutLayer, DEFAULT_ATTEMPT_TIMEOUT};
@@ -302,6 +302,7 @@ impl ManagementClientBuilder {
         );
         Ok(ManagementClient {
             inner: Arc::new(Inner {
+                target: Target::new(&self.domain)?,
                 domain: self.domain,
                 service,
                 retry: self.retry,
@@ -359,6 +360,7 @@ fn default_transport(_allow_insecure_http: bool) -> Result<HttpService, Error> {
 
 struct Inner {
     domain: Domain,
+    target: Target,
     service: HttpService,
     retry: RetryPolicy,
     timeout: Option<Duration>,
@@ -413,7 +415,7 @@ impl ManagementClient {
     ///
     /// This is also the raw escape hatch for endpoints newer than the generated methods.
     pub async fn execute(&self, req: ApiRequest) -> Result<ApiResponse<Bytes>, Error> {
-        let request = req.into_http(&self.inner.domain)?;
+        let request = req.into_http_at(&self.inner.target)?;
         let response = self.inner.service.clone().oneshot(request).await?;
         let (parts, body) = response.into_parts();
         if parts.status.as_u16() >= 400 {

@@ -2,7 +2,7 @@
 //!
 //! - [`ManagementClient`]: built with [`ManagementClient::builder`] from a static token,
 //!   client credentials (secret or `private_key_jwt`), or your own
-//!   [`TokenSource`](token::TokenSource); sends [`ApiRequest`]s through retry, auth,
+//!   [`TokenSource`]; sends [`ApiRequest`]s through retry, auth,
 //!   timeout, telemetry and custom-domain layers (see [`client`] for the order) over a
 //!   replaceable HTTP service.
 //! - [`request`]: describing a call, path-segment encoding, multipart bodies, responses

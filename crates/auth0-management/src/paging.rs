@@ -2,10 +2,11 @@
 //!
 //! - Offset paging (`page`/`per_page`/`include_totals`): [`offset_pages`],
 //!   [`offset_items`]. Auth0 serves at most
-//!   [`MAX_OFFSET_RECORDS`](auth0_core::pagination::MAX_OFFSET_RECORDS) records this way;
-//!   a list that goes on past it ends the stream with
+//!   [`MAX_OFFSET_RECORDS`] records this way, and refuses a page that would reach past
+//!   them; a list that goes on past it ends the stream with
 //!   [`Error::OffsetLimitReached`], never silently — use the checkpoint variant of the
-//!   endpoint (e.g. `from`/`take` on logs, organizations, organization members) to read on.
+//!   endpoint (e.g. `from`/`take` on logs, organizations, organization members) to read on;
+//!   `/users` has none, so narrow the search (`q`) or export with a users-export job.
 //! - Checkpoint paging (`from`/`take`): [`checkpoint_pages`], [`checkpoint_items`].
 //!
 //! Each page is one [`ManagementClient::execute`] call, so retries, timeouts and token
@@ -59,7 +60,9 @@ pub fn offset_pages<T: DeserializeOwned + Send + 'static>(
                 return Ok(None);
             };
             let first = params.first_record();
-            if first >= MAX_OFFSET_RECORDS {
+            // Auth0 refuses a page that reaches past the limit (`start + per_page > 1000`),
+            // even partly; say so before asking.
+            if first + u64::from(params.per_page) > MAX_OFFSET_RECORDS {
                 return Err(Error::OffsetLimitReached {
                     limit: MAX_OFFSET_RECORDS,
                     fetched: first,

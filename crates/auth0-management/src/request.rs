@@ -214,8 +214,7 @@ impl ApiRequest {
         }
     }
 
-    /// The full URL of this request on `domain`: `{base}/api/v2{path}?{query}`.
-    pub fn url(&self, domain: &Domain) -> Result<String, Error> {
+    fn check_path(&self) -> Result<(), Error> {
         if !self.path.starts_with('/') {
             return Err(Error::Config(format!(
                 "a Management API path must start with '/', got {:?}",
@@ -228,46 +227,84 @@ impl ApiRequest {
                 self.path
             )));
         }
-        let mut url = String::with_capacity(
-            domain.base_url().len() + API_PREFIX.len() + self.path.len() + 16 * self.query.len(),
-        );
-        url.push_str(domain.base_url());
-        url.push_str(API_PREFIX);
-        url.push_str(&self.path);
+        Ok(())
+    }
+
+    /// `/api/v2{path}?{query}`.
+    fn path_and_query(&self) -> Result<String, Error> {
+        self.check_path()?;
+        let mut out =
+            String::with_capacity(API_PREFIX.len() + self.path.len() + 24 * self.query.len());
+        out.push_str(API_PREFIX);
+        out.push_str(&self.path);
         if !self.query.is_empty() {
-            url.push('?');
+            out.push('?');
             let encoded = serde_urlencoded::to_string(&self.query)
                 .map_err(|e| Error::Config(format!("could not encode the query: {e}")))?;
-            url.push_str(&encoded);
+            out.push_str(&encoded);
         }
-        Ok(url)
+        Ok(out)
+    }
+
+    /// The full URL of this request on `domain`: `{base}/api/v2{path}?{query}`.
+    pub fn url(&self, domain: &Domain) -> Result<String, Error> {
+        Ok(format!("{}{}", domain.base_url(), self.path_and_query()?))
     }
 
     /// Builds the `http::Request` the stack sends, with the options in its extensions.
     pub fn into_http(self, domain: &Domain) -> Result<http::Request<Bytes>, Error> {
-        let url = self.url(domain)?;
-        let mut builder = http::Request::builder().method(self.method).uri(url);
-        if let Some(headers) = builder.headers_mut() {
-            *headers = self.headers;
-            match &self.body {
-                Body::Empty => {}
-                Body::Json(_) => {
-                    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                }
-                Body::Multipart { content_type, .. } => {
-                    headers.insert(CONTENT_TYPE, content_type.clone());
-                }
-            }
-        }
-        let body = match self.body {
-            Body::Empty => Bytes::new(),
-            Body::Json(b) | Body::Multipart { bytes: b, .. } => b,
+        self.into_http_at(&Target::new(domain)?)
+    }
+
+    pub(crate) fn into_http_at(self, target: &Target) -> Result<http::Request<Bytes>, Error> {
+        let path_and_query =
+            http::uri::PathAndQuery::from_maybe_shared(Bytes::from(self.path_and_query()?))
+                .map_err(|e| Error::Config(format!("invalid request path: {e}")))?;
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(target.scheme.clone());
+        parts.authority = Some(target.authority.clone());
+        parts.path_and_query = Some(path_and_query);
+        let uri = http::Uri::from_parts(parts)
+            .map_err(|e| Error::Config(format!("invalid request URI: {e}")))?;
+        let (body, content_type) = match self.body {
+            Body::Empty => (Bytes::new(), None),
+            Body::Json(b) => (b, Some(HeaderValue::from_static("application/json"))),
+            Body::Multipart {
+                content_type,
+                bytes,
+            } => (bytes, Some(content_type)),
         };
-        let mut request = builder
-            .body(body)
-            .map_err(|e| Error::Config(format!("invalid request: {e}")))?;
-        request.extensions_mut().insert(self.options);
+        let mut request = http::Request::new(body);
+        *request.method_mut() = self.method;
+        *request.uri_mut() = uri;
+        *request.headers_mut() = self.headers;
+        if let Some(ct) = content_type {
+            request.headers_mut().insert(CONTENT_TYPE, ct);
+        }
+        // Only non-default options are stored: an empty extension map costs nothing.
+        if self.options != RequestOptions::default() {
+            request.extensions_mut().insert(self.options);
+        }
         Ok(request)
+    }
+}
+
+/// The scheme and authority requests are sent to, parsed once per client.
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    scheme: http::uri::Scheme,
+    authority: http::uri::Authority,
+}
+
+impl Target {
+    pub(crate) fn new(domain: &Domain) -> Result<Self, Error> {
+        let scheme = match domain.scheme() {
+            auth0_core::Scheme::Http => http::uri::Scheme::HTTP,
+            _ => http::uri::Scheme::HTTPS,
+        };
+        let authority = http::uri::Authority::try_from(domain.host())
+            .map_err(|e| Error::Config(format!("invalid domain {domain}: {e}")))?;
+        Ok(Self { scheme, authority })
     }
 }
 
@@ -293,7 +330,6 @@ impl fmt::Debug for ApiRequest {
 
 /// A decoded response value with its status, headers and rate-limit information.
 #[derive(Debug, Clone)]
-#[non_exhaustive]
 pub struct ApiResponse<T> {
     /// The decoded body.
     pub value: T,

@@ -228,12 +228,12 @@ where
     type Future = Pin<Box<dyn Future<Output = Result<Response<Bytes>, Error>> + Send>>;
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        // Readiness of the inner service is awaited per attempt (`oneshot`).
+        // Readiness of the inner service is awaited per attempt (`ready`).
         Poll::Ready(Ok(()))
     }
 
     fn call(&mut self, req: Request<Bytes>) -> Self::Future {
-        let inner = self.inner.clone();
+        let mut inner = self.inner.clone();
         let policy = self.policy;
         Box::pin(async move {
             let options = req
@@ -251,7 +251,16 @@ where
                 };
                 let keep = (attempt < max_attempts).then(|| clone_request(&current));
                 let method = current.method().clone();
-                let result = inner.clone().oneshot(current).await;
+                let result = match inner.ready().await {
+                    Ok(svc) => svc.call(current).await,
+                    Err(e) => Err(e),
+                };
+                if let Ok(r) = &result {
+                    let status = r.status();
+                    if status.as_u16() < 400 {
+                        return result;
+                    }
+                }
                 let decision = policy.decide(
                     attempt,
                     max_attempts,

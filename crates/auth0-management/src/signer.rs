@@ -280,6 +280,45 @@ mod tests {
     }
 
     #[test]
+    fn rs256_assertion_from_pkcs8_verifies() {
+        let pem = include_str!("../tests/fixtures/rsa-pkcs8-test-key.pem");
+        let signer = ClientAssertionSigner::from_pem(pem).unwrap();
+        assert_eq!(signer.algorithm(), "RS256");
+        let jwt = signer
+            .assertion("client-2", "https://tenant.auth0.com/", SystemTime::now())
+            .unwrap();
+        let jwt = jwt.expose_secret();
+        let (signing_input, sig) = jwt.rsplit_once('.').unwrap();
+        let header: serde_json::Value = serde_json::from_slice(
+            &URL_SAFE_NO_PAD
+                .decode(signing_input.split('.').next().unwrap())
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(header, serde_json::json!({"alg": "RS256", "typ": "JWT"}));
+        signature::UnparsedPublicKey::new(
+            &signature::RSA_PKCS1_2048_8192_SHA256,
+            signer.public_key(),
+        )
+        .verify(
+            signing_input.as_bytes(),
+            &URL_SAFE_NO_PAD.decode(sig).unwrap(),
+        )
+        .unwrap();
+        // Two assertions never share a `jti`.
+        let other = signer
+            .assertion("client-2", "https://tenant.auth0.com/", SystemTime::now())
+            .unwrap();
+        assert_ne!(other.expose_secret(), jwt);
+        // The same PEM is not an EC key.
+        let e = ClientAssertionSigner::es256_pem(pem).unwrap_err();
+        assert!(
+            e.to_string().contains("not a usable P-256 private key"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn bad_pems_are_clear_errors() {
         let e = ClientAssertionSigner::from_pem("not a pem").unwrap_err();
         insta::assert_snapshot!(e.to_string(), @"invalid configuration: private_key_jwt: the PEM holds neither an RSA nor a P-256 private key");

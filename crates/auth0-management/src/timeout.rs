@@ -10,7 +10,6 @@ use std::time::Duration;
 use auth0_core::Error;
 use bytes::Bytes;
 use http::{Request, Response};
-use tower::ServiceExt as _;
 use tower_layer::Layer;
 use tower_service::Service;
 
@@ -52,15 +51,14 @@ pub struct AttemptTimeout<S> {
 
 impl<S> Service<Request<Bytes>> for AttemptTimeout<S>
 where
-    S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error> + Clone + Send + 'static,
-    S::Future: Send + 'static,
+    S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error>,
 {
     type Response = Response<Bytes>;
     type Error = Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Response<Bytes>, Error>> + Send>>;
+    type Future = AttemptFuture<S::Future>;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-        Poll::Ready(Ok(()))
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, req: Request<Bytes>) -> Self::Future {
@@ -69,14 +67,42 @@ where
             .get::<RequestOptions>()
             .and_then(|o| o.timeout)
             .or(self.timeout);
-        let fut = self.inner.clone().oneshot(req);
-        Box::pin(async move {
-            match limit {
-                Some(limit) => tokio::time::timeout(limit, fut)
-                    .await
-                    .unwrap_or(Err(Error::Timeout(limit))),
-                None => fut.await,
-            }
-        })
+        AttemptFuture {
+            inner: self.inner.call(req),
+            sleep: limit.map(tokio::time::sleep),
+            limit: limit.unwrap_or_default(),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`AttemptTimeout`]: the inner call, raced against the deadline.
+    #[derive(Debug)]
+    pub struct AttemptFuture<F> {
+        #[pin]
+        inner: F,
+        #[pin]
+        sleep: Option<tokio::time::Sleep>,
+        limit: Duration,
+    }
+}
+
+impl<F> Future for AttemptFuture<F>
+where
+    F: Future<Output = Result<Response<Bytes>, Error>>,
+{
+    type Output = Result<Response<Bytes>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        if let Poll::Ready(out) = this.inner.poll(cx) {
+            return Poll::Ready(out);
+        }
+        if let Some(sleep) = this.sleep.as_pin_mut()
+            && sleep.poll(cx).is_ready()
+        {
+            return Poll::Ready(Err(Error::Timeout(*this.limit)));
+        }
+        Poll::Pending
     }
 }

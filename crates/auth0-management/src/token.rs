@@ -109,10 +109,10 @@ struct Fetch {
     service: HttpService,
 }
 
-/// The client-credentials grant with caching and single-flight refresh. Built by
-/// [`ManagementClientBuilder::client_credentials`] and
-/// [`ManagementClientBuilder::private_key_jwt`]; usable on its own through
-/// [`TokenSource`].
+/// The client-credentials grant with caching and single-flight refresh, as a
+/// [`TokenSource`]. Built by [`ManagementClientBuilder::client_credentials`] and
+/// [`ManagementClientBuilder::private_key_jwt`] (it sends its token request through the
+/// client's retry, timeout, telemetry and user layers and HTTP service).
 ///
 /// [`ManagementClientBuilder::client_credentials`]: crate::ManagementClientBuilder::client_credentials
 /// [`ManagementClientBuilder::private_key_jwt`]: crate::ManagementClientBuilder::private_key_jwt

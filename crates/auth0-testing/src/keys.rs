@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use base64::Engine as _;
 use ring::rand::SystemRandom;
 use ring::signature::{self, EcdsaKeyPair, KeyPair as _, RsaKeyPair};
 use serde_json::{Value, json};
@@ -17,6 +18,15 @@ const RSA_FIXTURES: [&str; 4] = [
     include_str!("../keys/tenant-2.pem"),
     include_str!("../keys/tenant-3.pem"),
     include_str!("../keys/tenant-4.pem"),
+];
+
+/// Self-signed certificates (PEM) of the RSA fixtures, in the same order, for `x5c` and the
+/// SAML / WS-Federation metadata.
+const CERT_FIXTURES: [&str; 4] = [
+    include_str!("../keys/tenant-1.crt"),
+    include_str!("../keys/tenant-2.crt"),
+    include_str!("../keys/tenant-3.crt"),
+    include_str!("../keys/tenant-4.crt"),
 ];
 
 /// The algorithm of a tenant signing key.
@@ -40,7 +50,8 @@ impl KeyAlgorithm {
 }
 
 enum Material {
-    Rsa(RsaKeyPair),
+    /// The key pair and its certificate (DER).
+    Rsa(RsaKeyPair, Vec<u8>),
     Ec(EcdsaKeyPair),
 }
 
@@ -72,7 +83,7 @@ impl TenantKey {
     pub(crate) fn sign(&self, message: &[u8]) -> Vec<u8> {
         let rng = SystemRandom::new();
         match &self.material {
-            Material::Rsa(pair) => {
+            Material::Rsa(pair, _) => {
                 let mut sig = vec![0u8; pair.public().modulus_len()];
                 pair.sign(&signature::RSA_PKCS1_SHA256, &rng, message, &mut sig)
                     .expect("RSA signing with a valid key cannot fail");
@@ -89,7 +100,7 @@ impl TenantKey {
     /// Verifies a signature made by this key (for tokens the tenant issued itself).
     pub(crate) fn verify(&self, message: &[u8], sig: &[u8]) -> bool {
         match &self.material {
-            Material::Rsa(pair) => signature::UnparsedPublicKey::new(
+            Material::Rsa(pair, _) => signature::UnparsedPublicKey::new(
                 &signature::RSA_PKCS1_2048_8192_SHA256,
                 pair.public().as_ref(),
             )
@@ -104,12 +115,24 @@ impl TenantKey {
         }
     }
 
+    /// The X.509 certificate (DER) of an RSA key.
+    pub(crate) fn certificate(&self) -> Option<&[u8]> {
+        match &self.material {
+            Material::Rsa(_, cert) => Some(cert),
+            Material::Ec(_) => None,
+        }
+    }
+
     /// The public JWK.
     pub(crate) fn jwk(&self) -> Value {
         match &self.material {
-            Material::Rsa(pair) => {
+            Material::Rsa(pair, cert) => {
                 let public: signature::RsaPublicKeyComponents<Vec<u8>> = pair.public().into();
+                let thumbprint =
+                    ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, cert);
                 json!({
+                    "x5c": [base64::engine::general_purpose::STANDARD.encode(cert)],
+                    "x5t": b64(thumbprint.as_ref()),
                     "kty": "RSA",
                     "use": "sig",
                     "alg": self.alg.as_str(),
@@ -162,10 +185,15 @@ impl KeyStore {
         let material = match alg {
             KeyAlgorithm::Rs256 => {
                 // Fixtures are used in turn; past the last one the material repeats under a new kid.
-                let pem_text = RSA_FIXTURES[self.rsa_used % RSA_FIXTURES.len()];
+                let index = self.rsa_used % RSA_FIXTURES.len();
                 self.rsa_used += 1;
-                let (_, der) = pem::decode(pem_text).expect("fixture key is valid PEM");
-                Material::Rsa(RsaKeyPair::from_der(&der).expect("fixture key is a valid RSA key"))
+                let (_, der) = pem::decode(RSA_FIXTURES[index]).expect("fixture key is valid PEM");
+                let (_, cert) =
+                    pem::decode(CERT_FIXTURES[index]).expect("fixture cert is valid PEM");
+                Material::Rsa(
+                    RsaKeyPair::from_der(&der).expect("fixture key is a valid RSA key"),
+                    cert,
+                )
             }
             KeyAlgorithm::Es256 => {
                 let rng = SystemRandom::new();

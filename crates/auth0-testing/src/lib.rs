@@ -20,8 +20,6 @@
 
 // Handlers return their error response directly as `Err(Resp)`; boxing it buys nothing here.
 #![allow(clippy::result_large_err)]
-// Parts of the state are used by endpoints landing in the next commits.
-#![allow(dead_code)]
 
 mod activity;
 mod authn;

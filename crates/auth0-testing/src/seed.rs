@@ -516,7 +516,6 @@ impl TenantSeed {
                     id,
                     kid: cred.kid,
                     key,
-                    pem: cred.pem,
                     name: "seeded key".to_owned(),
                 });
         }

@@ -49,7 +49,6 @@ pub(crate) struct Credential {
     pub(crate) id: String,
     pub(crate) kid: String,
     pub(crate) key: PublicKey,
-    pub(crate) pem: String,
     pub(crate) name: String,
 }
 

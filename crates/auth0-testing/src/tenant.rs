@@ -333,6 +333,34 @@ impl FakeTenant {
         store.get(kind, id).cloned()
     }
 
+    /// The one-time code `/passwordless/start` last sent to `recipient` (an email address or
+    /// phone number), while it is valid.
+    pub fn passwordless_code(&self, recipient: &str) -> Option<String> {
+        authn::passwordless::code_for(&self.shared, recipient)
+    }
+
+    /// Approves a pending CIBA request (`auth_req_id` from `/bc-authorize`); false if there
+    /// is no such pending request.
+    pub fn approve_backchannel(&self, auth_req_id: &str) -> bool {
+        authn::backchannel::decide_ciba(&self.shared, auth_req_id, true)
+    }
+
+    /// Denies a pending CIBA request; polling then answers `access_denied`.
+    pub fn deny_backchannel(&self, auth_req_id: &str) -> bool {
+        authn::backchannel::decide_ciba(&self.shared, auth_req_id, false)
+    }
+
+    /// Approves the pending device authorization with this `user_code`, logging in
+    /// `user_id` (default: the `/authorize` test user); false if there is none.
+    pub fn approve_device(&self, user_code: &str, user_id: Option<&str>) -> bool {
+        authn::backchannel::decide_device(&self.shared, user_code, user_id, true)
+    }
+
+    /// Denies the pending device authorization with this `user_code`.
+    pub fn deny_device(&self, user_code: &str) -> bool {
+        authn::backchannel::decide_device(&self.shared, user_code, None, false)
+    }
+
     /// Makes `/authorize` log in this user when the request has no `login_hint`.
     pub fn set_authorize_user(&self, user_id: &str) {
         lock(&self.shared.store).authorize_user = Some(user_id.to_owned());

@@ -5,6 +5,7 @@ use serde_json::Value;
 use crate::activity::{self, Event};
 use crate::authn::client_auth::{self, Authed};
 use crate::authn::issue::{self, AccessTokenSpec};
+use crate::authn::{authorize, backchannel, exchange, mfa, password, passwordless, refresh};
 use crate::errors;
 
 use crate::tenant::{Shared, lock};
@@ -32,6 +33,34 @@ pub(crate) fn handle(shared: &Shared, req: &Req) -> Resp {
     }
     match grant_type.as_str() {
         "client_credentials" => client_credentials(shared, &client, &params),
+        "password" => password::grant(shared, &client, &params, None),
+        "http://auth0.com/oauth/grant-type/password-realm" => {
+            let Some(realm) = params.get("realm") else {
+                return errors::invalid_request("Missing required parameter: realm");
+            };
+            password::grant(shared, &client, &params, Some(realm))
+        }
+        "refresh_token" => refresh::grant(shared, &client, &params),
+        "authorization_code" => authorize::code_grant(shared, &client, &params),
+        "http://auth0.com/oauth/grant-type/passwordless/otp" => {
+            passwordless::grant(shared, &client, &params)
+        }
+        "urn:openid:params:grant-type:ciba" => backchannel::ciba_grant(shared, &client, &params),
+        "urn:ietf:params:oauth:grant-type:device_code" => {
+            backchannel::device_grant(shared, &client, &params)
+        }
+        "urn:ietf:params:oauth:grant-type:token-exchange" => {
+            exchange::grant(shared, &client, &params)
+        }
+        "http://auth0.com/oauth/grant-type/mfa-otp" => {
+            mfa::grant(shared, &client, &params, "mfa-otp")
+        }
+        "http://auth0.com/oauth/grant-type/mfa-oob" => {
+            mfa::grant(shared, &client, &params, "mfa-oob")
+        }
+        "http://auth0.com/oauth/grant-type/mfa-recovery-code" => {
+            mfa::grant(shared, &client, &params, "mfa-recovery-code")
+        }
         other => errors::authn(
             400,
             "unsupported_grant_type",
