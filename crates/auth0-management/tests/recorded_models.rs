@@ -10,6 +10,7 @@ mod response_types;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use auth0_core::management::StrategyOptions;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -116,6 +117,83 @@ fn first_difference(recorded: &Value, back: &Value, at: &str) -> Option<String> 
         _ if recorded == back => None,
         _ => Some(format!("{at}: recorded {recorded}, re-serialised {back}")),
     }
+}
+
+/// Every object with a string `strategy` and an object `options` (connections), anywhere in
+/// a body.
+fn connections_in<'a>(
+    value: &'a Value,
+    out: &mut Vec<(&'a str, &'a serde_json::Map<String, Value>)>,
+) {
+    match value {
+        Value::Object(map) => {
+            if let (Some(Value::String(strategy)), Some(Value::Object(options))) =
+                (map.get("strategy"), map.get("options"))
+            {
+                out.push((strategy, options));
+            }
+            map.values().for_each(|v| connections_in(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| connections_in(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn recorded_connection_options_type_by_strategy_and_round_trip() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/go-auth0");
+    let mut files = Vec::new();
+    cassettes(&root, &mut files);
+    let (mut typed, mut raw) = (
+        BTreeMap::<String, usize>::new(),
+        BTreeMap::<String, usize>::new(),
+    );
+    let mut failures = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("cassette is readable");
+        let cassette: Cassette = serde_norway::from_str(&text).expect("a go-vcr cassette");
+        for interaction in cassette.interactions {
+            let resp = &interaction.response;
+            if !interaction.request.url.contains("/api/v2/") || !(200..300).contains(&resp.code) {
+                continue;
+            }
+            let Ok(body) = serde_json::from_str::<Value>(&resp.body) else {
+                continue;
+            };
+            let mut found = Vec::new();
+            connections_in(&body, &mut found);
+            for (strategy, options) in found {
+                let parsed = StrategyOptions::from_options(strategy, options.clone());
+                let bucket = if matches!(parsed, StrategyOptions::Other(_)) {
+                    &mut raw
+                } else {
+                    &mut typed
+                };
+                *bucket.entry(strategy.to_owned()).or_default() += 1;
+                let back = Value::Object(parsed.into_options());
+                if let Some(diff) = first_difference(&Value::Object(options.clone()), &back, "") {
+                    failures.push(format!(
+                        "{}#{} ({strategy}): {diff}",
+                        file.display(),
+                        interaction.id
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!("connection options: typed {typed:?}; raw {raw:?}");
+    for failure in &failures {
+        eprintln!("  FAILED {failure}");
+    }
+    assert!(
+        typed.values().sum::<usize>() > 100,
+        "too few typed options: {typed:?}"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} connection options did not round-trip",
+        failures.len()
+    );
 }
 
 #[test]

@@ -30,7 +30,7 @@ pub(crate) fn emit(types: &Types<'_>) -> Vec<(String, String)> {
     let mut files = Vec::new();
     let mut module = String::from(HEADER);
     module.push_str(MOD_DOC);
-    module.push_str("// Untagged unions hold each shape by value, as the spec describes it.\n#![allow(clippy::large_enum_variant)]\n\npub mod support;\npub use support::Nullable;\n\n");
+    module.push_str("// Untagged unions hold each shape by value, as the spec describes it.\n#![allow(clippy::large_enum_variant)]\n\npub mod support;\npub use support::Nullable;\n\nmod connection_options;\npub use connection_options::StrategyOptions;\n\n");
     for key in groups.keys() {
         let _ = writeln!(module, "mod models_{key};");
     }

@@ -80,23 +80,38 @@ pub(crate) fn apply(root: &mut Value) -> Result<Vec<String>, String> {
         applied.push(format!("{schema}.{prop} accepts null"));
     }
 
-    for schema in ALL_OPTIONAL_NULLABLE {
+    // Connection options: Auth0 sends unset settings as `null` (`ips` of `ad`,
+    // `messaging_service_sid` of `sms`, `discovery_url`/`token_endpoint` of `oidc`, …).
+    let connection_options: Vec<String> = root
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|s| {
+            s.keys()
+                .filter(|k| k.starts_with("ConnectionOptions"))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let names = ALL_OPTIONAL_NULLABLE
+        .iter()
+        .map(|s| (*s).to_owned())
+        .chain(connection_options);
+    for schema in names {
         let pointer = format!("/components/schemas/{schema}");
         let target = root
             .pointer_mut(&pointer)
             .ok_or_else(|| format!("override target {pointer} is not in the spec"))?;
-        let required: Vec<Value> = target
-            .get("required")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let Some(props) = target.get_mut("properties").and_then(Value::as_object_mut) else {
-            return Err(format!("override target {pointer} has no properties"));
-        };
-        for (name, prop) in props.iter_mut() {
-            if !required.contains(&json!(name)) {
-                make_nullable(prop);
+        let mut found = nullable_optional_props(target);
+        if let Some(parts) = target.get_mut("allOf").and_then(Value::as_array_mut) {
+            for part in parts {
+                found |= nullable_optional_props(part);
             }
+        }
+        if !found {
+            if schema.starts_with("ConnectionOptions") {
+                continue;
+            }
+            return Err(format!("override target {pointer} has no properties"));
         }
         applied.push(format!("every optional property of {schema} accepts null"));
     }
@@ -130,6 +145,24 @@ pub(crate) fn apply(root: &mut Value) -> Result<Vec<String>, String> {
     });
     applied.push("GET /event-streams/{id}/deliveries answers a checkpoint page".to_owned());
     Ok(applied)
+}
+
+/// Makes every optional property of an object schema nullable; false when it has none.
+fn nullable_optional_props(schema: &mut Value) -> bool {
+    let required: Vec<Value> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+        return false;
+    };
+    for (name, prop) in props.iter_mut() {
+        if !required.contains(&json!(name)) {
+            make_nullable(prop);
+        }
+    }
+    true
 }
 
 fn make_nullable(schema: &mut Value) {

@@ -180,7 +180,13 @@ impl<'a> Types<'a> {
     /// Every type a response body can contain (their required fields are read leniently).
     pub(crate) fn response_side(&self) -> BTreeSet<String> {
         let mut seen = BTreeSet::new();
-        let mut stack: Vec<String> = Vec::new();
+        // Connection options are read from responses too (`StrategyOptions`).
+        let mut stack: Vec<String> = self
+            .models
+            .keys()
+            .filter(|n| n.starts_with("ConnectionOptions"))
+            .cloned()
+            .collect();
         for op in self.ops.values() {
             if let Some(ty) = &op.response {
                 named_in(ty, &mut stack);
