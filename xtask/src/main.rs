@@ -47,8 +47,11 @@ tasks:
 fn ci() -> Result<(), String> {
     let started = Instant::now();
     run("cargo", &["fmt", "--all", "--", "--check"], &[])?;
+    codegen::run(true)?;
+    codegen::ops()?;
     check_dependency_layers()?;
     supply_chain()?;
+    check_feature_isolation()?;
     for features in [&["--all-features"][..], &[], &["--no-default-features"]] {
         let mut args = vec!["clippy", "--workspace", "--all-targets", "--locked"];
         args.extend_from_slice(features);
@@ -189,6 +192,41 @@ fn run_tests(args: &[&str]) -> Result<(), String> {
     } else {
         Err(format!("cargo {} failed with {status}", args.join(" ")))
     }
+}
+
+/// Crates that must never compile the generated Management API models, even indirectly.
+const NO_MANAGEMENT_MODELS: &[&str] = &["auth0-jwt", "auth0-authentication"];
+
+/// Fails when a token-only crate would enable `auth0-core/management-models`.
+fn check_feature_isolation() -> Result<(), String> {
+    for krate in NO_MANAGEMENT_MODELS {
+        eprintln!("xtask: checking that {krate} does not compile the Management API models");
+        let out = Command::new("cargo")
+            .args([
+                "tree",
+                "--locked",
+                "-p",
+                krate,
+                "-e",
+                "normal,features",
+                "--prefix",
+                "none",
+            ])
+            .output()
+            .map_err(|e| format!("could not start cargo tree: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "cargo tree for {krate} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        if String::from_utf8_lossy(&out.stdout).contains("feature \"management-models\"") {
+            return Err(format!(
+                "{krate} enables auth0-core/management-models: a token-only crate must not compile the generated models"
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn run(program: &str, args: &[&str], envs: &[(&str, &str)]) -> Result<(), String> {

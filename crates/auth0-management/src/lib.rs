@@ -16,8 +16,8 @@
 //! Every failure is an [`auth0_core::Error`].
 
 pub mod auth;
-pub mod generated;
 pub mod client;
+pub mod generated;
 pub mod headers;
 pub mod paging;
 mod random;

@@ -5,6 +5,7 @@
 //! - [`naming`] turns spec names into Rust identifiers;
 //! - [`types`] maps JSON schemas to Rust types (the model registry);
 //! - [`models`] emits `crates/auth0-core/src/management/`;
+//! - [`strategies`] types connection options by strategy;
 //! - [`operations`] emits `crates/auth0-management/src/generated/`;
 //! - [`output`] formats with rustfmt and writes or checks the files.
 
@@ -14,6 +15,7 @@ mod operations;
 mod output;
 mod overrides;
 mod spec;
+mod strategies;
 mod types;
 
 use std::path::{Path, PathBuf};
@@ -45,7 +47,14 @@ pub(crate) fn run(check: bool) -> Result<(), String> {
         OutDir {
             dir: root.join(MODELS_DIR),
             keep: &["support.rs"],
-            files: models::emit(&types),
+            files: {
+                let mut files = models::emit(&types);
+                files.push((
+                    "connection_options.rs".to_owned(),
+                    strategies::emit(&spec, &types),
+                ));
+                files
+            },
         },
         OutDir {
             dir: root.join(OPERATIONS_DIR),
@@ -131,6 +140,9 @@ pub(crate) fn ops() -> Result<(), String> {
     if generated == total && missing.is_empty() {
         Ok(())
     } else {
-        Err(format!("{} operation(s) not generated", total - generated.min(total)))
+        Err(format!(
+            "{} operation(s) not generated",
+            total - generated.min(total)
+        ))
     }
 }

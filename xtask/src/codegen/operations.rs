@@ -31,6 +31,8 @@ struct Param {
     conv: &'static str,
     list: bool,
     location: &'static str,
+    /// Required query parameters are method arguments like path parameters.
+    required: bool,
 }
 
 /// One operation as emitted.
@@ -75,7 +77,10 @@ impl Generated {
         for op in &ops {
             let mut child = op.group.clone();
             child.push(op.name.clone());
-            if groups.iter().any(|g| g.len() == child.len() && snake_all(g) == snake_all(&child)) {
+            if groups
+                .iter()
+                .any(|g| g.len() == child.len() && snake_all(g) == snake_all(&child))
+            {
                 return Err(format!(
                     "operation {} has the name of a sub-resource of {}",
                     op.id,
@@ -98,7 +103,9 @@ impl Generated {
         let mut files = Vec::new();
         let mut module = String::from(super::models::HEADER);
         module.push_str(MOD_DOC);
-        module.push_str("mod operations;\npub use operations::{OPERATIONS, OperationInfo, Paging};\n\n");
+        module.push_str(
+            "mod operations;\npub use operations::{OPERATIONS, OperationInfo, Paging};\n\n",
+        );
         for top in by_top.keys() {
             let _ = writeln!(module, "mod {};", file_stem(top));
         }
@@ -106,6 +113,7 @@ impl Generated {
         for top in by_top.keys() {
             let _ = writeln!(module, "pub use {}::*;", file_stem(top));
         }
+        module.push_str(OPTIONAL_JSON);
         files.push(("mod.rs".to_owned(), module));
         for (top, ops) in &by_top {
             files.push((format!("{}.rs", file_stem(top)), emit_group_file(top, ops)));
@@ -131,9 +139,17 @@ impl Generated {
                 op.id,
                 op.method,
                 op.path,
-                op.group.iter().map(|g| format!("{:?}", snake(g))).collect::<Vec<_>>().join(", "),
+                op.group
+                    .iter()
+                    .map(|g| format!("{:?}", snake(g)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 snake(&op.name),
-                op.scopes.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", "),
+                op.scopes
+                    .iter()
+                    .map(|s| format!("{s:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 op.lifecycle,
             );
         }
@@ -142,7 +158,8 @@ impl Generated {
     }
 }
 
-const MOD_DOC: &str = "//! One method per Management API operation, organised like Auth0's own SDKs:
+const MOD_DOC: &str =
+    "//! One method per Management API operation, organised like Auth0's own SDKs:
 //! `client.users().list()`, `client.organizations().members().create(id, body)`.
 //!
 //! Each method returns a request builder: required path parameters and the body are the
@@ -150,6 +167,23 @@ const MOD_DOC: &str = "//! One method per Management API operation, organised li
 //! Offset- and checkpoint-paged lists also have `pages()` and `items()` streams.
 //! [`OPERATIONS`] lists every operation with its required scopes.
 
+";
+
+const OPTIONAL_JSON: &str = "
+/// Runs a request whose spec declares no response body, keeping any JSON Auth0 sends.
+async fn execute_optional_json(
+    client: &crate::ManagementClient,
+    req: crate::request::ApiRequest,
+) -> Result<crate::request::ApiResponse<Option<serde_json::Value>>, auth0_core::Error> {
+    let response = client.execute(req).await?;
+    if response.value.iter().all(u8::is_ascii_whitespace) {
+        return Ok(response.map(|_| None));
+    }
+    let value = serde_json::from_slice(&response.value).map_err(|e| {
+        auth0_core::Error::Decode(auth0_core::DecodeError::from_json(\"response body\", &e))
+    })?;
+    Ok(response.map(|_| Some(value)))
+}
 ";
 
 const TABLE_HEAD: &str = "//! The table of every generated operation.
@@ -206,7 +240,10 @@ fn resource_type(group: &[String]) -> String {
 fn build_op(spec: &Spec, types: &Types<'_>, op: &Operation<'_>) -> Result<Op, String> {
     let group: Vec<String> = op.group().iter().map(|s| (*s).to_owned()).collect();
     if group.is_empty() || op.name().is_empty() {
-        return Err(format!("operation {} has no x-operation-group/name", op.id()));
+        return Err(format!(
+            "operation {} has no x-operation-group/name",
+            op.id()
+        ));
     }
     let mut path_params = Vec::new();
     let mut query = Vec::new();
@@ -215,7 +252,11 @@ fn build_op(spec: &Spec, types: &Types<'_>, op: &Operation<'_>) -> Result<Op, St
     idents.insert("client".to_owned());
     idents.insert("body".to_owned());
     for p in op.parameters() {
-        let json = p.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let json = p
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         let location = p.get("in").and_then(Value::as_str).unwrap_or_default();
         let schema = p.get("schema").cloned().unwrap_or(Value::Null);
         let mut ident = field_ident(&json);
@@ -223,19 +264,47 @@ fn build_op(spec: &Spec, types: &Types<'_>, op: &Operation<'_>) -> Result<Op, St
             ident.push('_');
         }
         let (ty, arg, conv, list) = param_type(spec, &schema);
-        let param = Param { json, ident, ty, arg, conv, list, location: "" };
+        let required = p.get("required").and_then(Value::as_bool).unwrap_or(false);
+        let param = Param {
+            json,
+            ident,
+            ty,
+            arg,
+            conv,
+            list,
+            location: "",
+            required,
+        };
         match location {
-            "path" => path_params.push(Param { location: "path", ..param }),
-            "query" => query.push(Param { location: "query", ..param }),
-            "header" => headers.push(Param { location: "header", ..param }),
+            "path" => path_params.push(Param {
+                location: "path",
+                ..param
+            }),
+            "query" => query.push(Param {
+                location: "query",
+                ..param
+            }),
+            "header" => headers.push(Param {
+                location: "header",
+                ..param
+            }),
             other => return Err(format!("{}: parameter in {other:?}", op.id())),
         }
     }
     // Path parameters in the order they appear in the path.
-    path_params.sort_by_key(|p| op.path.find(&format!("{{{}}}", p.json)).unwrap_or(usize::MAX));
+    path_params.sort_by_key(|p| {
+        op.path
+            .find(&format!("{{{}}}", p.json))
+            .unwrap_or(usize::MAX)
+    });
     for p in &path_params {
         if !op.path.contains(&format!("{{{}}}", p.json)) {
-            return Err(format!("{}: path parameter {} not in {}", op.id(), p.json, op.path));
+            return Err(format!(
+                "{}: path parameter {} not in {}",
+                op.id(),
+                p.json,
+                op.path
+            ));
         }
     }
     let op_types = types.ops.get(op.id()).cloned().unwrap_or_default();
@@ -262,7 +331,8 @@ fn build_op(spec: &Spec, types: &Types<'_>, op: &Operation<'_>) -> Result<Op, St
     };
     let paging = match (paging_kind, op.success()) {
         (Some(kind), Some((_, Some(schema)))) if body.is_none() && headers.is_empty() => {
-            page_items(spec, schema, op.path).map(|(key, item)| (kind, key, item))
+            let (key, item) = page_items(spec, schema, op.path);
+            Some((kind, key, item))
         }
         _ => None,
     };
@@ -305,11 +375,19 @@ fn param_type(spec: &Spec, schema: &Value) -> (String, String, &'static str, boo
     if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
         let name = target.rsplit('/').next().unwrap_or_default();
         // Enum parameters keep their open enum type; anything else referenced is a string.
-        if spec.resolve_ref(target).is_some_and(|s| s.get("enum").is_some()) {
+        if spec
+            .resolve_ref(target)
+            .is_some_and(|s| s.get("enum").is_some())
+        {
             let ty = format!("{M}{}", pascal(name));
             return (ty.clone(), format!("impl Into<{ty}>"), ".into()", false);
         }
-        return ("String".to_owned(), "impl Into<String>".to_owned(), ".into()", false);
+        return (
+            "String".to_owned(),
+            "impl Into<String>".to_owned(),
+            ".into()",
+            false,
+        );
     }
     match schema.get("type").and_then(Value::as_str) {
         Some("boolean") => ("bool".to_owned(), "bool".to_owned(), "", false),
@@ -325,14 +403,23 @@ fn param_type(spec: &Spec, schema: &Value) -> (String, String, &'static str, boo
                 true,
             )
         }
-        _ => ("String".to_owned(), "impl Into<String>".to_owned(), ".into()", false),
+        _ => (
+            "String".to_owned(),
+            "impl Into<String>".to_owned(),
+            ".into()",
+            false,
+        ),
     }
 }
 
 /// The items key and item type of a paged response.
-fn page_items(spec: &Spec, schema: &Value, path: &str) -> Option<(String, String)> {
+fn page_items(spec: &Spec, schema: &Value, path: &str) -> (String, String) {
     let mut variants = vec![schema.clone()];
-    if let Some(t) = schema.get("$ref").and_then(Value::as_str).and_then(|r| spec.resolve_ref(r)) {
+    if let Some(t) = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| spec.resolve_ref(r))
+    {
         variants = vec![t.clone()];
     }
     if let Some(parts) = variants[0].get("oneOf").and_then(Value::as_array) {
@@ -341,18 +428,30 @@ fn page_items(spec: &Spec, schema: &Value, path: &str) -> Option<(String, String
     let mut item: Option<Value> = None;
     let mut key: Option<String> = None;
     for v in &variants {
-        let v = match v.get("$ref").and_then(Value::as_str).and_then(|r| spec.resolve_ref(r)) {
+        let v = match v
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| spec.resolve_ref(r))
+        {
             Some(t) => t.clone(),
             None => v.clone(),
         };
         if v.get("type").and_then(Value::as_str) == Some("array") {
             item = item.or_else(|| v.get("items").cloned());
         } else if let Some(props) = v.get("properties").and_then(Value::as_object) {
-            let last = path.rsplit('/').next().unwrap_or_default().replace('-', "_");
+            let last = path
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .replace('-', "_");
             let arrays: Vec<(&String, &Value)> = props
                 .iter()
                 .filter(|(_, p)| {
-                    p.get("type").is_some_and(|t| t == "array" || t.as_array().is_some_and(|a| a.contains(&Value::from("array"))))
+                    p.get("type").is_some_and(|t| {
+                        t == "array"
+                            || t.as_array()
+                                .is_some_and(|a| a.contains(&Value::from("array")))
+                    })
                 })
                 .collect();
             let chosen = arrays
@@ -366,11 +465,15 @@ fn page_items(spec: &Spec, schema: &Value, path: &str) -> Option<(String, String
         }
     }
     let key = key.unwrap_or_else(|| path.rsplit('/').next().unwrap_or_default().to_owned());
-    let item_ty = match item.as_ref().and_then(|i| i.get("$ref")).and_then(Value::as_str) {
+    let item_ty = match item
+        .as_ref()
+        .and_then(|i| i.get("$ref"))
+        .and_then(Value::as_str)
+    {
         Some(r) => format!("{M}{}", pascal(r.rsplit('/').next().unwrap_or_default())),
         None => "serde_json::Value".to_owned(),
     };
-    Some((key, item_ty))
+    (key, item_ty)
 }
 
 fn emit_group_file(top: &str, ops: &[&Op]) -> String {
@@ -398,7 +501,10 @@ fn emit_group_file(top: &str, ops: &[&Op]) -> String {
             "/// The `{}` resource.\n#[derive(Clone)]\npub struct {ty} {{\nclient: ManagementClient,\n}}\n\nimpl {ty} {{\n",
             group.join(".")
         );
-        for child in groups.iter().filter(|g| g.len() == group.len() + 1 && g.starts_with(group)) {
+        for child in groups
+            .iter()
+            .filter(|g| g.len() == group.len() + 1 && g.starts_with(group))
+        {
             let last = &child[child.len() - 1];
             let _ = write!(
                 out,
@@ -425,7 +531,11 @@ fn builder_name(op: &Op) -> String {
 }
 
 fn doc(op: &Op) -> String {
-    let summary = if op.summary.is_empty() { op.id.clone() } else { op.summary.clone() };
+    let summary = if op.summary.is_empty() {
+        op.id.clone()
+    } else {
+        op.summary.clone()
+    };
     let summary = summary.trim_end_matches('.');
     format!(
         "/// {summary}.\n///\n/// `{} {}` ([Auth0 docs](https://auth0.com/docs/api/management/v2/{}/{})).\n",
@@ -440,16 +550,20 @@ fn emit_method(out: &mut String, op: &Op) {
     let b = builder_name(op);
     let mut args = String::new();
     let mut init = String::new();
-    for p in &op.path_params {
+    for p in op
+        .path_params
+        .iter()
+        .chain(op.query.iter().filter(|p| p.required))
+    {
         let _ = write!(args, ", {}: {}", p.ident, p.arg);
-        let _ = write!(init, "{}: {}{},\n", p.ident, p.ident, p.conv);
+        let _ = writeln!(init, "{}: {}{},", p.ident, p.ident, p.conv);
     }
     if let Some((ty, _)) = &op.body {
         let _ = write!(args, ", body: {ty}");
         init.push_str("body,\n");
     }
-    for p in op.query.iter().chain(&op.headers) {
-        let _ = write!(init, "{}: None,\n", p.ident);
+    for p in op.query.iter().chain(&op.headers).filter(|p| !p.required) {
+        let _ = writeln!(init, "{}: None,", p.ident);
     }
     let _ = write!(
         out,
@@ -466,18 +580,26 @@ fn emit_builder(out: &mut String, op: &Op) {
         out,
         "/// Request builder of [`{method_path}`]: set optional parameters, then [`send`]({b}::send).\n#[derive(Clone)]\n#[must_use = \"a request does nothing until it is sent\"]\npub struct {b} {{\nclient: ManagementClient,\n"
     );
-    for p in &op.path_params {
+    for p in op
+        .path_params
+        .iter()
+        .chain(op.query.iter().filter(|p| p.required))
+    {
         let _ = writeln!(out, "{}: {},", p.ident, p.ty);
     }
     if let Some((ty, _)) = &op.body {
         let _ = writeln!(out, "body: {ty},");
     }
-    for p in op.query.iter().chain(&op.headers) {
+    for p in op.query.iter().chain(&op.headers).filter(|p| !p.required) {
         let _ = writeln!(out, "{}: Option<{}>,", p.ident, p.ty);
     }
     let _ = write!(out, "}}\n\nimpl {b} {{\n");
-    for p in op.query.iter().chain(&op.headers) {
-        let what = if p.location == "header" { "header" } else { "query parameter" };
+    for p in op.query.iter().chain(&op.headers).filter(|p| !p.required) {
+        let what = if p.location == "header" {
+            "header"
+        } else {
+            "query parameter"
+        };
         let _ = write!(
             out,
             "/// Sets the `{}` {what}.\npub fn {}(mut self, value: {}) -> Self {{\nself.{} = Some(value{});\nself\n}}\n\n",
@@ -502,7 +624,10 @@ fn emit_builder(out: &mut String, op: &Op) {
             if p.ty == "String" || p.ty.starts_with(M) {
                 fmt_args.push(format!("encode_path_segment(self.{}.as_str())", p.ident));
             } else {
-                fmt_args.push(format!("encode_path_segment(&self.{}.to_string())", p.ident));
+                fmt_args.push(format!(
+                    "encode_path_segment(&self.{}.to_string())",
+                    p.ident
+                ));
             }
         }
         rest = &rest[end + 1..];
@@ -513,31 +638,49 @@ fn emit_builder(out: &mut String, op: &Op) {
     } else {
         format!("format!({path_expr:?}, {})", fmt_args.join(", "))
     };
-    let ret = if fallible { "Result<ApiRequest, Error>" } else { "ApiRequest" };
+    let request_ty = if fallible {
+        "Result<ApiRequest, Error>"
+    } else {
+        "ApiRequest"
+    };
     if !uses_self {
         out.push_str("#[allow(clippy::unused_self)]\n");
     }
     let _ = write!(
         out,
-        "fn request(&self) -> {ret} {{\n#[allow(unused_mut)]\nlet mut req = ApiRequest::new(Method::{}, {path});\n",
+        "fn request(&self) -> {request_ty} {{\n#[allow(unused_mut)]\nlet mut req = ApiRequest::new(Method::{}, {path});\n",
         op.method
     );
     for p in &op.query {
-        if p.list {
+        if p.required && p.list {
+            let _ = write!(
+                out,
+                "for value in &self.{} {{\nreq = req.query({:?}, value);\n}}\n",
+                p.ident, p.json
+            );
+        } else if p.required {
+            let _ = writeln!(out, "req = req.query({:?}, &self.{});", p.json, p.ident);
+        } else if p.list {
             let _ = write!(
                 out,
                 "for value in self.{}.iter().flatten() {{\nreq = req.query({:?}, value);\n}}\n",
                 p.ident, p.json
             );
         } else {
-            let _ = writeln!(out, "req = req.query_opt({:?}, self.{}.as_ref());", p.json, p.ident);
+            let _ = writeln!(
+                out,
+                "req = req.query_opt({:?}, self.{}.as_ref());",
+                p.json, p.ident
+            );
         }
     }
     for p in &op.headers {
         let _ = write!(
             out,
             "if let Some(value) = &self.{} {{\nlet value = http::HeaderValue::from_str(value).map_err(|_| Error::Config(\"the {} header value is not a valid header value\".to_owned()))?;\nreq = req.header(http::HeaderName::from_static({:?}), value);\n}}\n",
-            p.ident, p.json, p.json.to_ascii_lowercase()
+            p.ident,
+            p.json,
+            p.json.to_ascii_lowercase()
         );
     }
     match &op.body {
@@ -545,21 +688,43 @@ fn emit_builder(out: &mut String, op: &Op) {
         Some((_, false)) => out.push_str("req = req.json(&self.body)?;\n"),
         None => {}
     }
-    out.push_str(if fallible { "Ok(req)\n}\n\n" } else { "req\n}\n\n" });
+    out.push_str(if fallible {
+        "Ok(req)\n}\n\n"
+    } else {
+        "req\n}\n\n"
+    });
     let q = if fallible { "?" } else { "" };
     let (ret_ty, call) = match &op.response {
         Response::Json(t) => (t.clone(), "execute_json"),
-        Response::Empty => ("()".to_owned(), "execute_empty"),
+        Response::Empty => (
+            "Option<serde_json::Value>".to_owned(),
+            "execute_optional_json",
+        ),
         Response::Raw => ("bytes::Bytes".to_owned(), "execute"),
+    };
+    let send_doc = if matches!(op.response, Response::Empty) {
+        "/// Sends the request. The spec declares no response body; whatever JSON Auth0 sends\n/// anyway is kept (`None` for an empty body).\n"
+    } else {
+        "/// Sends the request.\n"
+    };
+    let body_call = if call == "execute_optional_json" {
+        format!("super::execute_optional_json(&self.client, self.request(){q}).await")
+    } else {
+        format!("self.client.{call}(self.request(){q}).await")
     };
     let _ = write!(
         out,
-        "/// Sends the request.\npub async fn send(self) -> Result<ApiResponse<{ret_ty}>, Error> {{\nself.client.{call}(self.request(){q}).await\n}}\n"
+        "{send_doc}pub async fn send(self) -> Result<ApiResponse<{ret_ty}>, Error> {{\n{body_call}\n}}\n"
     );
     if let Some((kind, key, item)) = &op.paging {
         let (params, page, pages_fn, items_fn) = match kind {
             Paging::Offset => ("OffsetParams", "OffsetPage", "offset_pages", "offset_items"),
-            Paging::Checkpoint => ("CheckpointParams", "CheckpointPage", "checkpoint_pages", "checkpoint_items"),
+            Paging::Checkpoint => (
+                "CheckpointParams",
+                "CheckpointPage",
+                "checkpoint_pages",
+                "checkpoint_items",
+            ),
         };
         let _ = write!(
             out,
@@ -579,10 +744,10 @@ pub(crate) fn emit_test_dispatch(spec: &Spec, types: &Types<'_>) -> Vec<(String,
     );
     for op in spec.operations() {
         let status = op.success().map_or("", |(s, _)| s);
-        let typed = types.ops.get(op.id()).is_some_and(|t| t.response.is_some());
+        let has_model = types.ops.get(op.id()).is_some_and(|t| t.response.is_some());
         let _ = writeln!(
             out,
-            "({:?}, {:?}, {:?}, {:?}, {typed}),",
+            "({:?}, {:?}, {:?}, {:?}, {has_model}),",
             op.method.to_uppercase(),
             op.path,
             op.id(),

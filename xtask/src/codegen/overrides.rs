@@ -10,7 +10,6 @@ use serde_json::{Value, json};
 /// Properties the spec types as non-nullable that Auth0 sends as `null`.
 const SENT_AS_NULL: &[(&str, &str)] = &[
     // Forms: a node that was never placed on the canvas.
-    ("FormStartNode", "coordinates"),
     ("FormFlow", "coordinates"),
     ("FormRouter", "coordinates"),
     ("FormStep", "coordinates"),
@@ -18,9 +17,16 @@ const SENT_AS_NULL: &[(&str, &str)] = &[
 
 /// Schemas whose every optional property Auth0 may send as `null`: log events fill in only
 /// what applies (`audience`, `connection`, `connection_id`, `client_name`, `hostname`,
-/// `details`, … are `null` otherwise); a form's ending node sends `coordinates` and
-/// `redirection` as `null` until set.
-const ALL_OPTIONAL_NULLABLE: &[&str] = &["Log", "GetLogResponseContent", "FormEndingNode"];
+/// `details`, … are `null` otherwise); forms send unset parts (`coordinates`,
+/// `redirection`, `languages.default`, `style.css`, …) as `null`.
+const ALL_OPTIONAL_NULLABLE: &[&str] = &[
+    "Log",
+    "GetLogResponseContent",
+    "FormEndingNode",
+    "FormStartNode",
+    "FormLanguages",
+    "FormStyle",
+];
 
 /// Applies every correction; returns a one-line description of each.
 pub(crate) fn apply(root: &mut Value) -> Result<Vec<String>, String> {
@@ -38,7 +44,12 @@ pub(crate) fn apply(root: &mut Value) -> Result<Vec<String>, String> {
             let required: Vec<String> = schema
                 .get("required")
                 .and_then(Value::as_array)
-                .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .map(|r| {
+                    r.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
                 .unwrap_or_default();
             let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
                 continue;
@@ -69,23 +80,38 @@ pub(crate) fn apply(root: &mut Value) -> Result<Vec<String>, String> {
         applied.push(format!("{schema}.{prop} accepts null"));
     }
 
-    for schema in ALL_OPTIONAL_NULLABLE {
+    // Connection options: Auth0 sends unset settings as `null` (`ips` of `ad`,
+    // `messaging_service_sid` of `sms`, `discovery_url`/`token_endpoint` of `oidc`, …).
+    let connection_options: Vec<String> = root
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|s| {
+            s.keys()
+                .filter(|k| k.starts_with("ConnectionOptions"))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let names = ALL_OPTIONAL_NULLABLE
+        .iter()
+        .map(|s| (*s).to_owned())
+        .chain(connection_options);
+    for schema in names {
         let pointer = format!("/components/schemas/{schema}");
         let target = root
             .pointer_mut(&pointer)
             .ok_or_else(|| format!("override target {pointer} is not in the spec"))?;
-        let required: Vec<Value> = target
-            .get("required")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let Some(props) = target.get_mut("properties").and_then(Value::as_object_mut) else {
-            return Err(format!("override target {pointer} has no properties"));
-        };
-        for (name, prop) in props.iter_mut() {
-            if !required.contains(&json!(name)) {
-                make_nullable(prop);
+        let mut found = nullable_optional_props(target);
+        if let Some(parts) = target.get_mut("allOf").and_then(Value::as_array_mut) {
+            for part in parts {
+                found |= nullable_optional_props(part);
             }
+        }
+        if !found {
+            if schema.starts_with("ConnectionOptions") {
+                continue;
+            }
+            return Err(format!("override target {pointer} has no properties"));
         }
         applied.push(format!("every optional property of {schema} accepts null"));
     }
@@ -100,8 +126,7 @@ pub(crate) fn apply(root: &mut Value) -> Result<Vec<String>, String> {
 
     // `GET /event-streams/{id}/deliveries` is checkpoint-paged: Auth0 answers with
     // `{"deliveries": [...], "next": "..."}`, the spec says a bare array.
-    let deliveries =
-        "/paths/~1event-streams~1{id}~1deliveries/get/responses/200/content/application~1json/schema";
+    let deliveries = "/paths/~1event-streams~1{id}~1deliveries/get/responses/200/content/application~1json/schema";
     let target = root
         .pointer_mut(deliveries)
         .ok_or_else(|| format!("override target {deliveries} is not in the spec"))?;
@@ -120,6 +145,24 @@ pub(crate) fn apply(root: &mut Value) -> Result<Vec<String>, String> {
     });
     applied.push("GET /event-streams/{id}/deliveries answers a checkpoint page".to_owned());
     Ok(applied)
+}
+
+/// Makes every optional property of an object schema nullable; false when it has none.
+fn nullable_optional_props(schema: &mut Value) -> bool {
+    let required: Vec<Value> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+        return false;
+    };
+    for (name, prop) in props.iter_mut() {
+        if !required.contains(&json!(name)) {
+            make_nullable(prop);
+        }
+    }
+    true
 }
 
 fn make_nullable(schema: &mut Value) {

@@ -40,10 +40,7 @@ impl Ty {
             Ty::Number => "serde_json::Number".to_owned(),
             Ty::Value => "serde_json::Value".to_owned(),
             Ty::Object => "serde_json::Map<String, serde_json::Value>".to_owned(),
-            Ty::Map(t) => format!(
-                "std::collections::BTreeMap<String, {}>",
-                t.rust_in(prefix)
-            ),
+            Ty::Map(t) => format!("std::collections::BTreeMap<String, {}>", t.rust_in(prefix)),
             Ty::Vec(t) => format!("Vec<{}>", t.rust_in(prefix)),
             Ty::Opt(t) => format!("Option<{}>", t.rust_in(prefix)),
             Ty::Named(n) => format!("{prefix}{n}"),
@@ -126,8 +123,8 @@ pub(crate) struct Types<'a> {
 
 /// Names our generated modules use that a schema must not shadow.
 const RESERVED: &[&str] = &[
-    "Option", "Result", "String", "Vec", "Box", "Nullable", "Default", "Some", "None", "Ok",
-    "Err", "Self",
+    "Option", "Result", "String", "Vec", "Box", "Nullable", "Default", "Some", "None", "Ok", "Err",
+    "Self",
 ];
 
 impl<'a> Types<'a> {
@@ -183,7 +180,13 @@ impl<'a> Types<'a> {
     /// Every type a response body can contain (their required fields are read leniently).
     pub(crate) fn response_side(&self) -> BTreeSet<String> {
         let mut seen = BTreeSet::new();
-        let mut stack: Vec<String> = Vec::new();
+        // Connection options are read from responses too (`StrategyOptions`).
+        let mut stack: Vec<String> = self
+            .models
+            .keys()
+            .filter(|n| n.starts_with("ConnectionOptions"))
+            .cloned()
+            .collect();
         for op in self.ops.values() {
             if let Some(ty) = &op.response {
                 named_in(ty, &mut stack);
@@ -194,8 +197,16 @@ impl<'a> Types<'a> {
                 continue;
             }
             match self.models.get(&n).map(|m| &m.def) {
-                Some(Def::Struct(fields)) => fields.iter().for_each(|f| named_in(&f.ty, &mut stack)),
-                Some(Def::Union(arms)) => arms.iter().for_each(|(_, t, _)| named_in(t, &mut stack)),
+                Some(Def::Struct(fields)) => {
+                    for f in fields {
+                        named_in(&f.ty, &mut stack);
+                    }
+                }
+                Some(Def::Union(arms)) => {
+                    for (_, t, _) in arms {
+                        named_in(t, &mut stack);
+                    }
+                }
                 Some(Def::Alias(t)) => named_in(t, &mut stack),
                 _ => {}
             }
@@ -247,10 +258,10 @@ impl<'a> Types<'a> {
                 .resolve_ref(target)
                 .is_some_and(|t| self.nullable(t, depth + 1));
         }
-        if let Some(Value::Array(types)) = s.get("type") {
-            if types.iter().any(|t| t == "null") {
-                return true;
-            }
+        if let Some(Value::Array(types)) = s.get("type")
+            && types.iter().any(|t| t == "null")
+        {
+            return true;
         }
         if s.get("enum")
             .and_then(Value::as_array)
@@ -259,10 +270,12 @@ impl<'a> Types<'a> {
             return true;
         }
         for key in ["oneOf", "anyOf"] {
-            if let Some(parts) = s.get(key).and_then(Value::as_array) {
-                if parts.iter().any(|p| is_null_schema(p) || self.nullable(p, depth + 1)) {
-                    return true;
-                }
+            if let Some(parts) = s.get(key).and_then(Value::as_array)
+                && parts
+                    .iter()
+                    .any(|p| is_null_schema(p) || self.nullable(p, depth + 1))
+            {
+                return true;
             }
         }
         false
@@ -294,10 +307,10 @@ impl<'a> Types<'a> {
             }
             _ => {}
         }
-        if let Some(values) = s.get("enum").and_then(Value::as_array) {
-            if values.iter().all(|v| v.is_string() || v.is_null()) {
-                return "string";
-            }
+        if let Some(values) = s.get("enum").and_then(Value::as_array)
+            && values.iter().all(|v| v.is_string() || v.is_null())
+        {
+            return "string";
         }
         if s.get("properties").is_some() {
             return "object";
@@ -395,7 +408,10 @@ impl<'a> Types<'a> {
 
     fn object(&mut self, s: &Value, hint: &str, own: bool) -> Ty {
         let empty = Map::new();
-        let props = s.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+        let props = s
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
         if props.is_empty() {
             return match s.get("additionalProperties") {
                 Some(ap @ Value::Object(_)) if is_substantive(ap) => {
@@ -535,10 +551,10 @@ impl<'a> Types<'a> {
         }
         if outer_string || variants.iter().all(|v| self.kind(v, 0) == "string") {
             // Every arm is a string (formats, patterns, enums): a plain string keeps them all.
-            if let [one] = variants.as_slice() {
-                if one.get("$ref").is_some() {
-                    return self.resolve_inner(one, hint, own);
-                }
+            if let [one] = variants.as_slice()
+                && one.get("$ref").is_some()
+            {
+                return self.resolve_inner(one, hint, own);
             }
             return Ty::Str;
         }
@@ -606,10 +622,10 @@ impl<'a> Types<'a> {
                 if n == to {
                     return true;
                 }
-                if seen.insert(n.clone()) {
-                    if let Some(next) = edges.get(&n) {
-                        stack.extend(next.iter().cloned());
-                    }
+                if seen.insert(n.clone())
+                    && let Some(next) = edges.get(&n)
+                {
+                    stack.extend(next.iter().cloned());
                 }
             }
             false
@@ -691,9 +707,19 @@ fn is_null_schema(s: &Value) -> bool {
 
 /// Whether a schema part says anything about the type (not just constraints or prose).
 fn is_substantive(s: &Value) -> bool {
-    ["$ref", "type", "properties", "oneOf", "anyOf", "allOf", "enum", "const", "items"]
-        .iter()
-        .any(|k| s.get(k).is_some())
+    [
+        "$ref",
+        "type",
+        "properties",
+        "oneOf",
+        "anyOf",
+        "allOf",
+        "enum",
+        "const",
+        "items",
+    ]
+    .iter()
+    .any(|k| s.get(k).is_some())
 }
 
 fn required_set(s: &Value) -> BTreeSet<String> {

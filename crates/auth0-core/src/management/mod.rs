@@ -14,6 +14,9 @@
 pub mod support;
 pub use support::Nullable;
 
+mod connection_options;
+pub use connection_options::StrategyOptions;
+
 mod models_a;
 mod models_b;
 mod models_ce;

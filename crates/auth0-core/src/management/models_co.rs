@@ -113,8 +113,9 @@ pub struct ConnectionAssertionDecryptionSettings {
     /// `algorithm_exceptions` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithm_exceptions: Option<Vec<String>>,
-    /// `algorithm_profile` (required).
-    pub algorithm_profile: ConnectionAssertionDecryptionAlgorithmProfileEnum,
+    /// `algorithm_profile` (required by the spec; Auth0 may omit it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub algorithm_profile: Option<ConnectionAssertionDecryptionAlgorithmProfileEnum>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -837,12 +838,15 @@ pub type ConnectionGatewayAuthenticationMethodSMS = String;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionGatewayAuthenticationSMS {
-    /// `audience` (required).
-    pub audience: ConnectionGatewayAuthenticationAudienceSMS,
-    /// `method` (required).
-    pub method: ConnectionGatewayAuthenticationMethodSMS,
-    /// `secret` (required).
-    pub secret: String,
+    /// `audience` (required by the spec; Auth0 may omit it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<ConnectionGatewayAuthenticationAudienceSMS>,
+    /// `method` (required by the spec; Auth0 may omit it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<ConnectionGatewayAuthenticationMethodSMS>,
+    /// `secret` (required by the spec; Auth0 may omit it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
     /// `secret_base64_encoded` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_base64_encoded: Option<bool>,
@@ -1153,65 +1157,77 @@ pub type ConnectionOptions = serde_json::Map<String, serde_json::Value>;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsAD {
-    /// `agentIP` (optional).
-    #[serde(rename = "agentIP", default, skip_serializing_if = "Option::is_none")]
-    pub agent_ip: Option<ConnectionAgentIPAD>,
-    /// `agentMode` (optional).
-    #[serde(rename = "agentMode", default, skip_serializing_if = "Option::is_none")]
-    pub agent_mode: Option<ConnectionAgentModeAD>,
-    /// `agentVersion` (optional).
+    /// `agentIP` (nullable).
+    #[serde(
+        rename = "agentIP",
+        default,
+        skip_serializing_if = "Nullable::is_absent"
+    )]
+    pub agent_ip: Nullable<ConnectionAgentIPAD>,
+    /// `agentMode` (nullable).
+    #[serde(
+        rename = "agentMode",
+        default,
+        skip_serializing_if = "Nullable::is_absent"
+    )]
+    pub agent_mode: Nullable<ConnectionAgentModeAD>,
+    /// `agentVersion` (nullable).
     #[serde(
         rename = "agentVersion",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub agent_version: Option<ConnectionAgentVersionAD>,
-    /// `brute_force_protection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub brute_force_protection: Option<ConnectionBruteForceProtection>,
-    /// `certAuth` (optional).
-    #[serde(rename = "certAuth", default, skip_serializing_if = "Option::is_none")]
-    pub cert_auth: Option<bool>,
-    /// `certs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub certs: Option<ConnectionCertsAD>,
-    /// `disable_cache` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disable_cache: Option<bool>,
-    /// `disable_self_service_change_password` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disable_self_service_change_password: Option<bool>,
-    /// `domain_aliases` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain_aliases: Option<ConnectionDomainAliasesAD>,
-    /// `icon_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon_url: Option<ConnectionIconUrl>,
-    /// `ips` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ips: Option<ConnectionIpsAD>,
-    /// `kerberos` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kerberos: Option<bool>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
-    /// `signInEndpoint` (optional).
+    pub agent_version: Nullable<ConnectionAgentVersionAD>,
+    /// `brute_force_protection` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub brute_force_protection: Nullable<ConnectionBruteForceProtection>,
+    /// `certAuth` (nullable).
+    #[serde(
+        rename = "certAuth",
+        default,
+        skip_serializing_if = "Nullable::is_absent"
+    )]
+    pub cert_auth: Nullable<bool>,
+    /// `certs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub certs: Nullable<ConnectionCertsAD>,
+    /// `disable_cache` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub disable_cache: Nullable<bool>,
+    /// `disable_self_service_change_password` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub disable_self_service_change_password: Nullable<bool>,
+    /// `domain_aliases` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub domain_aliases: Nullable<ConnectionDomainAliasesAD>,
+    /// `icon_url` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub icon_url: Nullable<ConnectionIconUrl>,
+    /// `ips` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ips: Nullable<ConnectionIpsAD>,
+    /// `kerberos` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub kerberos: Nullable<bool>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
+    /// `signInEndpoint` (nullable).
     #[serde(
         rename = "signInEndpoint",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub sign_in_endpoint: Option<ConnectionSignInEndpointAD>,
-    /// `tenant_domain` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_domain: Option<ConnectionTenantDomainAD>,
-    /// `thumbprints` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thumbprints: Option<ConnectionThumbprintsAD>,
+    pub sign_in_endpoint: Nullable<ConnectionSignInEndpointAD>,
+    /// `tenant_domain` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub tenant_domain: Nullable<ConnectionTenantDomainAD>,
+    /// `thumbprints` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub thumbprints: Nullable<ConnectionThumbprintsAD>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -1224,57 +1240,61 @@ pub struct ConnectionOptionsAD {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsADFS {
-    /// `adfs_server` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub adfs_server: Option<String>,
-    /// `domain_aliases` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain_aliases: Option<ConnectionDomainAliases>,
-    /// `entityId` (optional).
-    #[serde(rename = "entityId", default, skip_serializing_if = "Option::is_none")]
-    pub entity_id: Option<String>,
-    /// `fedMetadataXml` (optional).
+    /// `adfs_server` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub adfs_server: Nullable<String>,
+    /// `domain_aliases` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub domain_aliases: Nullable<ConnectionDomainAliases>,
+    /// `entityId` (nullable).
+    #[serde(
+        rename = "entityId",
+        default,
+        skip_serializing_if = "Nullable::is_absent"
+    )]
+    pub entity_id: Nullable<String>,
+    /// `fedMetadataXml` (nullable).
     #[serde(
         rename = "fedMetadataXml",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub fed_metadata_xml: Option<ConnectionMetadataXmlADFS>,
-    /// `icon_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon_url: Option<ConnectionIconUrlADFS>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `prev_thumbprints` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prev_thumbprints: Option<ConnectionThumbprints>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
-    /// `should_trust_email_verified_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fed_metadata_xml: Nullable<ConnectionMetadataXmlADFS>,
+    /// `icon_url` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub icon_url: Nullable<ConnectionIconUrlADFS>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `prev_thumbprints` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub prev_thumbprints: Nullable<ConnectionThumbprints>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
+    /// `should_trust_email_verified_connection` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub should_trust_email_verified_connection:
-        Option<ConnectionShouldTrustEmailVerifiedConnectionEnum>,
-    /// `signInEndpoint` (optional).
+        Nullable<ConnectionShouldTrustEmailVerifiedConnectionEnum>,
+    /// `signInEndpoint` (nullable).
     #[serde(
         rename = "signInEndpoint",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub sign_in_endpoint: Option<ConnectionSignInEndpointADFS>,
-    /// `tenant_domain` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_domain: Option<ConnectionTenantDomain>,
-    /// `thumbprints` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thumbprints: Option<ConnectionThumbprints>,
+    pub sign_in_endpoint: Nullable<ConnectionSignInEndpointADFS>,
+    /// `tenant_domain` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub tenant_domain: Nullable<ConnectionTenantDomain>,
+    /// `thumbprints` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub thumbprints: Nullable<ConnectionThumbprints>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParamsADFS>,
-    /// `user_id_attribute` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id_attribute: Option<String>,
+    /// `user_id_attribute` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub user_id_attribute: Nullable<String>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1284,30 +1304,30 @@ pub struct ConnectionOptionsADFS {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsAmazon {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientIdAmazon>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecretAmazon>,
-    /// `freeform_scopes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub freeform_scopes: Option<ConnectionFreeformScopesAmazon>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `postal_code` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<bool>,
-    /// `profile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<bool>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeAmazon>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientIdAmazon>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecretAmazon>,
+    /// `freeform_scopes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub freeform_scopes: Nullable<ConnectionFreeformScopesAmazon>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `postal_code` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub postal_code: Nullable<bool>,
+    /// `profile` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub profile: Nullable<bool>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeAmazon>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -1326,27 +1346,27 @@ pub struct ConnectionOptionsApple {
     /// `client_id` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub client_id: Nullable<String>,
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<bool>,
-    /// `freeform_scopes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub freeform_scopes: Option<Vec<String>>,
+    /// `email` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub email: Nullable<bool>,
+    /// `freeform_scopes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub freeform_scopes: Nullable<Vec<String>>,
     /// `kid` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub kid: Nullable<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<bool>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `name` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub name: Nullable<bool>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<String>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `team_id` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub team_id: Nullable<String>,
@@ -1362,50 +1382,50 @@ pub struct ConnectionOptionsApple {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsAuth0 {
-    /// `attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<ConnectionAttributes>,
+    /// `attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub attributes: Nullable<ConnectionAttributes>,
     /// `authentication_methods` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub authentication_methods: Nullable<ConnectionAuthenticationMethods>,
-    /// `brute_force_protection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub brute_force_protection: Option<ConnectionBruteForceProtection>,
-    /// `configuration` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub configuration: Option<ConnectionConfiguration>,
-    /// `customScripts` (optional).
+    /// `brute_force_protection` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub brute_force_protection: Nullable<ConnectionBruteForceProtection>,
+    /// `configuration` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub configuration: Nullable<ConnectionConfiguration>,
+    /// `customScripts` (nullable).
     #[serde(
         rename = "customScripts",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub custom_scripts: Option<ConnectionCustomScripts>,
-    /// `disable_self_service_change_password` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disable_self_service_change_password: Option<ConnectionDisableSelfServiceChangePassword>,
-    /// `disable_signup` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disable_signup: Option<ConnectionDisableSignup>,
-    /// `enable_script_context` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_script_context: Option<ConnectionEnableScriptContext>,
-    /// `enabledDatabaseCustomization` (optional).
+    pub custom_scripts: Nullable<ConnectionCustomScripts>,
+    /// `disable_self_service_change_password` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub disable_self_service_change_password: Nullable<ConnectionDisableSelfServiceChangePassword>,
+    /// `disable_signup` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub disable_signup: Nullable<ConnectionDisableSignup>,
+    /// `enable_script_context` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub enable_script_context: Nullable<ConnectionEnableScriptContext>,
+    /// `enabledDatabaseCustomization` (nullable).
     #[serde(
         rename = "enabledDatabaseCustomization",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub enabled_database_customization: Option<ConnectionEnabledDatabaseCustomization>,
-    /// `import_mode` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub import_mode: Option<ConnectionImportMode>,
-    /// `mfa` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa: Option<ConnectionMfa>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
+    pub enabled_database_customization: Nullable<ConnectionEnabledDatabaseCustomization>,
+    /// `import_mode` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub import_mode: Nullable<ConnectionImportMode>,
+    /// `mfa` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub mfa: Nullable<ConnectionMfa>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
     /// `passkey_options` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub passkey_options: Nullable<ConnectionPasskeyOptions>,
@@ -1428,18 +1448,18 @@ pub struct ConnectionOptionsAuth0 {
     /// `password_no_personal_info` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub password_no_personal_info: Nullable<ConnectionPasswordNoPersonalInfoOptions>,
-    /// `password_options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password_options: Option<ConnectionPasswordOptions>,
-    /// `precedence` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub precedence: Option<ConnectionIdentifierPrecedence>,
-    /// `realm_fallback` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realm_fallback: Option<ConnectionRealmFallback>,
-    /// `requires_username` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requires_username: Option<ConnectionRequiresUsername>,
+    /// `password_options` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub password_options: Nullable<ConnectionPasswordOptions>,
+    /// `precedence` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub precedence: Nullable<ConnectionIdentifierPrecedence>,
+    /// `realm_fallback` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub realm_fallback: Nullable<ConnectionRealmFallback>,
+    /// `requires_username` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub requires_username: Nullable<ConnectionRequiresUsername>,
     /// `validation` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub validation: Nullable<ConnectionValidationOptions>,
@@ -1452,12 +1472,12 @@ pub struct ConnectionOptionsAuth0 {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsAuth0OIDC {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientId>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecret>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientId>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecret>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1467,218 +1487,223 @@ pub struct ConnectionOptionsAuth0OIDC {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsAzureAD {
-    /// `api_enable_users` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_enable_users: Option<bool>,
-    /// `app_domain` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_domain: Option<ConnectionAppDomainAzureAD>,
-    /// `app_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
-    /// `basic_profile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub basic_profile: Option<bool>,
-    /// `client_id` (required).
-    pub client_id: ConnectionClientIdAzureAD,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecretAzureAD>,
-    /// `domain_aliases` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain_aliases: Option<ConnectionDomainAliasesAzureAD>,
-    /// `ext_access_token` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_access_token: Option<bool>,
-    /// `ext_account_enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_account_enabled: Option<bool>,
-    /// `ext_admin` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_admin: Option<ConnectionExtAdmin>,
-    /// `ext_agreed_terms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_agreed_terms: Option<ConnectionExtAgreedTerms>,
-    /// `ext_assigned_licenses` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_assigned_licenses: Option<bool>,
-    /// `ext_assigned_plans` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_assigned_plans: Option<ConnectionExtAssignedPlans>,
-    /// `ext_azure_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_azure_id: Option<bool>,
-    /// `ext_city` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_city: Option<bool>,
-    /// `ext_country` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_country: Option<bool>,
-    /// `ext_department` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_department: Option<bool>,
-    /// `ext_dir_sync_enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_dir_sync_enabled: Option<bool>,
-    /// `ext_email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_email: Option<bool>,
-    /// `ext_expires_in` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_expires_in: Option<bool>,
-    /// `ext_family_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_family_name: Option<bool>,
-    /// `ext_fax` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_fax: Option<bool>,
-    /// `ext_given_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_given_name: Option<bool>,
-    /// `ext_group_ids` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_group_ids: Option<bool>,
-    /// `ext_groups` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_groups: Option<ConnectionExtGroupsAzureAD>,
-    /// `ext_is_suspended` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_is_suspended: Option<ConnectionExtIsSuspended>,
-    /// `ext_job_title` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_job_title: Option<bool>,
-    /// `ext_last_sync` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_last_sync: Option<bool>,
-    /// `ext_mobile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_mobile: Option<bool>,
-    /// `ext_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_name: Option<bool>,
-    /// `ext_nested_groups` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_nested_groups: Option<bool>,
-    /// `ext_nickname` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_nickname: Option<bool>,
-    /// `ext_oid` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_oid: Option<bool>,
-    /// `ext_phone` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_phone: Option<bool>,
-    /// `ext_physical_delivery_office_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_physical_delivery_office_name: Option<bool>,
-    /// `ext_postal_code` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_postal_code: Option<bool>,
-    /// `ext_preferred_language` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_preferred_language: Option<bool>,
-    /// `ext_profile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_profile: Option<ConnectionExtProfile>,
-    /// `ext_provisioned_plans` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_provisioned_plans: Option<bool>,
-    /// `ext_provisioning_errors` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_provisioning_errors: Option<bool>,
-    /// `ext_proxy_addresses` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_proxy_addresses: Option<bool>,
-    /// `ext_puid` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_puid: Option<bool>,
-    /// `ext_refresh_token` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_refresh_token: Option<bool>,
-    /// `ext_roles` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_roles: Option<bool>,
-    /// `ext_state` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_state: Option<bool>,
-    /// `ext_street` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_street: Option<bool>,
-    /// `ext_telephoneNumber` (optional).
+    /// `api_enable_users` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub api_enable_users: Nullable<bool>,
+    /// `app_domain` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub app_domain: Nullable<ConnectionAppDomainAzureAD>,
+    /// `app_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub app_id: Nullable<String>,
+    /// `basic_profile` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub basic_profile: Nullable<bool>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientIdAzureAD>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecretAzureAD>,
+    /// `domain_aliases` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub domain_aliases: Nullable<ConnectionDomainAliasesAzureAD>,
+    /// `ext_access_token` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_access_token: Nullable<bool>,
+    /// `ext_account_enabled` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_account_enabled: Nullable<bool>,
+    /// `ext_admin` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_admin: Nullable<ConnectionExtAdmin>,
+    /// `ext_agreed_terms` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_agreed_terms: Nullable<ConnectionExtAgreedTerms>,
+    /// `ext_assigned_licenses` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_assigned_licenses: Nullable<bool>,
+    /// `ext_assigned_plans` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_assigned_plans: Nullable<ConnectionExtAssignedPlans>,
+    /// `ext_azure_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_azure_id: Nullable<bool>,
+    /// `ext_city` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_city: Nullable<bool>,
+    /// `ext_country` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_country: Nullable<bool>,
+    /// `ext_department` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_department: Nullable<bool>,
+    /// `ext_dir_sync_enabled` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_dir_sync_enabled: Nullable<bool>,
+    /// `ext_email` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_email: Nullable<bool>,
+    /// `ext_expires_in` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_expires_in: Nullable<bool>,
+    /// `ext_family_name` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_family_name: Nullable<bool>,
+    /// `ext_fax` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_fax: Nullable<bool>,
+    /// `ext_given_name` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_given_name: Nullable<bool>,
+    /// `ext_group_ids` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_group_ids: Nullable<bool>,
+    /// `ext_groups` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_groups: Nullable<ConnectionExtGroupsAzureAD>,
+    /// `ext_is_suspended` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_is_suspended: Nullable<ConnectionExtIsSuspended>,
+    /// `ext_job_title` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_job_title: Nullable<bool>,
+    /// `ext_last_sync` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_last_sync: Nullable<bool>,
+    /// `ext_mobile` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_mobile: Nullable<bool>,
+    /// `ext_name` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_name: Nullable<bool>,
+    /// `ext_nested_groups` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_nested_groups: Nullable<bool>,
+    /// `ext_nickname` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_nickname: Nullable<bool>,
+    /// `ext_oid` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_oid: Nullable<bool>,
+    /// `ext_phone` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_phone: Nullable<bool>,
+    /// `ext_physical_delivery_office_name` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_physical_delivery_office_name: Nullable<bool>,
+    /// `ext_postal_code` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_postal_code: Nullable<bool>,
+    /// `ext_preferred_language` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_preferred_language: Nullable<bool>,
+    /// `ext_profile` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_profile: Nullable<ConnectionExtProfile>,
+    /// `ext_provisioned_plans` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_provisioned_plans: Nullable<bool>,
+    /// `ext_provisioning_errors` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_provisioning_errors: Nullable<bool>,
+    /// `ext_proxy_addresses` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_proxy_addresses: Nullable<bool>,
+    /// `ext_puid` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_puid: Nullable<bool>,
+    /// `ext_refresh_token` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_refresh_token: Nullable<bool>,
+    /// `ext_roles` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_roles: Nullable<bool>,
+    /// `ext_state` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_state: Nullable<bool>,
+    /// `ext_street` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_street: Nullable<bool>,
+    /// `ext_telephoneNumber` (nullable).
     #[serde(
         rename = "ext_telephoneNumber",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub ext_telephone_number: Option<bool>,
-    /// `ext_tenantid` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_tenantid: Option<bool>,
-    /// `ext_upn` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_upn: Option<bool>,
-    /// `ext_usage_location` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_usage_location: Option<bool>,
-    /// `ext_user_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_user_id: Option<bool>,
+    pub ext_telephone_number: Nullable<bool>,
+    /// `ext_tenantid` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_tenantid: Nullable<bool>,
+    /// `ext_upn` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_upn: Nullable<bool>,
+    /// `ext_usage_location` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_usage_location: Nullable<bool>,
+    /// `ext_user_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_user_id: Nullable<bool>,
     /// `federated_connections_access_tokens` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub federated_connections_access_tokens: Nullable<ConnectionFederatedConnectionsAccessTokens>,
-    /// `granted` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub granted: Option<bool>,
-    /// `icon_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon_url: Option<ConnectionIconUrlAzureAD>,
-    /// `identity_api` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity_api: Option<ConnectionIdentityApiAzureAD>,
-    /// `max_groups_to_retrieve` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_groups_to_retrieve: Option<ConnectionMaxGroupsToRetrieve>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeAzureAD>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
-    /// `should_trust_email_verified_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `granted` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub granted: Nullable<bool>,
+    /// `icon_url` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub icon_url: Nullable<ConnectionIconUrlAzureAD>,
+    /// `identity_api` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub identity_api: Nullable<ConnectionIdentityApiAzureAD>,
+    /// `max_groups_to_retrieve` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub max_groups_to_retrieve: Nullable<ConnectionMaxGroupsToRetrieve>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeAzureAD>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
+    /// `should_trust_email_verified_connection` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub should_trust_email_verified_connection:
-        Option<ConnectionShouldTrustEmailVerifiedConnectionEnum>,
-    /// `tenantId` (optional).
-    #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
-    pub tenant_id: Option<ConnectionTenantIdAzureAD>,
-    /// `tenant_domain` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_domain: Option<ConnectionTenantDomainAzureAD>,
-    /// `thumbprints` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thumbprints: Option<ConnectionThumbprints>,
+        Nullable<ConnectionShouldTrustEmailVerifiedConnectionEnum>,
+    /// `tenantId` (nullable).
+    #[serde(
+        rename = "tenantId",
+        default,
+        skip_serializing_if = "Nullable::is_absent"
+    )]
+    pub tenant_id: Nullable<ConnectionTenantIdAzureAD>,
+    /// `tenant_domain` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub tenant_domain: Nullable<ConnectionTenantDomainAzureAD>,
+    /// `thumbprints` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub thumbprints: Nullable<ConnectionThumbprints>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// `useCommonEndpoint` (optional).
+    /// `useCommonEndpoint` (nullable).
     #[serde(
         rename = "useCommonEndpoint",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub use_common_endpoint: Option<ConnectionUseCommonEndpointAzureAD>,
-    /// `use_wsfed` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub use_wsfed: Option<bool>,
-    /// `userid_attribute` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub userid_attribute: Option<ConnectionUseridAttributeAzureAD>,
-    /// `waad_protocol` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub waad_protocol: Option<ConnectionWaadProtocol>,
+    pub use_common_endpoint: Nullable<ConnectionUseCommonEndpointAzureAD>,
+    /// `use_wsfed` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub use_wsfed: Nullable<bool>,
+    /// `userid_attribute` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub userid_attribute: Nullable<ConnectionUseridAttributeAzureAD>,
+    /// `waad_protocol` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub waad_protocol: Nullable<ConnectionWaadProtocol>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1688,21 +1713,21 @@ pub struct ConnectionOptionsAzureAD {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsBaidu {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientId>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientId>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecret>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOAuth2>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -1715,27 +1740,27 @@ pub struct ConnectionOptionsBaidu {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsBitbucket {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientIDBitbucket>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecretBitbucket>,
-    /// `freeform_scopes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub freeform_scopes: Option<ConnectionScopeArray>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `profile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<ConnectionProfileBitbucket>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeArray>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientIDBitbucket>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecretBitbucket>,
+    /// `freeform_scopes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub freeform_scopes: Nullable<ConnectionScopeArray>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `profile` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub profile: Nullable<ConnectionProfileBitbucket>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeArray>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1745,21 +1770,21 @@ pub struct ConnectionOptionsBitbucket {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsBitly {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientId>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientId>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecret>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOAuth2>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -1772,21 +1797,21 @@ pub struct ConnectionOptionsBitly {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsBox {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientId>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientId>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecret>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOAuth2>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -1811,9 +1836,9 @@ pub type ConnectionOptionsClientSecretTwitter = String;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsCommon {
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1823,74 +1848,75 @@ pub struct ConnectionOptionsCommon {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsCommonOIDC {
-    /// `authorization_endpoint` (optional).
+    /// `authorization_endpoint` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub authorization_endpoint: Nullable<ConnectionAuthorizationEndpoint>,
+    /// `client_id` (required by the spec; Auth0 may omit it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authorization_endpoint: Option<ConnectionAuthorizationEndpoint>,
-    /// `client_id` (required).
-    pub client_id: ConnectionClientIdOIDC,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecretOIDC>,
-    /// `connection_settings` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_settings: Option<ConnectionConnectionSettings>,
-    /// `domain_aliases` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain_aliases: Option<ConnectionDomainAliases>,
-    /// `dpop_signing_alg` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dpop_signing_alg: Option<ConnectionDpopSigningAlgEnum>,
+    pub client_id: Option<ConnectionClientIdOIDC>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecretOIDC>,
+    /// `connection_settings` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub connection_settings: Nullable<ConnectionConnectionSettings>,
+    /// `domain_aliases` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub domain_aliases: Nullable<ConnectionDomainAliases>,
+    /// `dpop_signing_alg` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub dpop_signing_alg: Nullable<ConnectionDpopSigningAlgEnum>,
     /// `federated_connections_access_tokens` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub federated_connections_access_tokens: Nullable<ConnectionFederatedConnectionsAccessTokens>,
-    /// `icon_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon_url: Option<ConnectionIconUrl>,
-    /// `id_token_session_expiry_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id_token_session_expiry_supported: Option<ConnectionIdTokenSessionExpirySupported>,
+    /// `icon_url` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub icon_url: Nullable<ConnectionIconUrl>,
+    /// `id_token_session_expiry_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub id_token_session_expiry_supported: Nullable<ConnectionIdTokenSessionExpirySupported>,
     /// `id_token_signed_response_algs` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub id_token_signed_response_algs: Nullable<ConnectionIdTokenSignedResponseAlgs>,
-    /// `issuer` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub issuer: Option<ConnectionIssuer>,
-    /// `jwks_uri` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jwks_uri: Option<ConnectionJwksUri>,
-    /// `oidc_metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oidc_metadata: Option<ConnectionOptionsOIDCMetadata>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOIDC>,
-    /// `send_back_channel_nonce` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub send_back_channel_nonce: Option<ConnectionSendBackChannelNonce>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
-    /// `tenant_domain` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_domain: Option<ConnectionTenantDomain>,
-    /// `token_endpoint` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_endpoint: Option<ConnectionTokenEndpointOIDC>,
+    /// `issuer` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub issuer: Nullable<ConnectionIssuer>,
+    /// `jwks_uri` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub jwks_uri: Nullable<ConnectionJwksUri>,
+    /// `oidc_metadata` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub oidc_metadata: Nullable<ConnectionOptionsOIDCMetadata>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOIDC>,
+    /// `send_back_channel_nonce` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub send_back_channel_nonce: Nullable<ConnectionSendBackChannelNonce>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
+    /// `tenant_domain` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub tenant_domain: Nullable<ConnectionTenantDomain>,
+    /// `token_endpoint` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub token_endpoint: Nullable<ConnectionTokenEndpointOIDC>,
     /// `token_endpoint_auth_method` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub token_endpoint_auth_method: Nullable<ConnectionTokenEndpointAuthMethodEnum>,
     /// `token_endpoint_auth_signing_alg` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub token_endpoint_auth_signing_alg: Nullable<ConnectionTokenEndpointAuthSigningAlgEnum>,
-    /// `token_endpoint_jwtca_aud_format` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_endpoint_jwtca_aud_format: Option<ConnectionTokenEndpointJwtcaAudFormatEnumOIDC>,
+    /// `token_endpoint_jwtca_aud_format` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub token_endpoint_jwtca_aud_format: Nullable<ConnectionTokenEndpointJwtcaAudFormatEnumOIDC>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// `userinfo_endpoint` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub userinfo_endpoint: Option<ConnectionUserinfoEndpointOIDC>,
+    /// `userinfo_endpoint` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub userinfo_endpoint: Nullable<ConnectionUserinfoEndpointOIDC>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1900,75 +1926,79 @@ pub struct ConnectionOptionsCommonOIDC {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsCommonSAML {
-    /// `assertion_decryption_settings` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assertion_decryption_settings: Option<ConnectionAssertionDecryptionSettings>,
-    /// `cert` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cert: Option<ConnectionSigningCertificateDerSAML>,
-    /// `decryptionKey` (optional).
+    /// `assertion_decryption_settings` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub assertion_decryption_settings: Nullable<ConnectionAssertionDecryptionSettings>,
+    /// `cert` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub cert: Nullable<ConnectionSigningCertificateDerSAML>,
+    /// `decryptionKey` (nullable).
     #[serde(
         rename = "decryptionKey",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub decryption_key: Option<ConnectionDecryptionKeySAML>,
-    /// `digestAlgorithm` (optional).
+    pub decryption_key: Nullable<ConnectionDecryptionKeySAML>,
+    /// `digestAlgorithm` (nullable).
     #[serde(
         rename = "digestAlgorithm",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub digest_algorithm: Option<ConnectionDigestAlgorithmSAML>,
-    /// `domain_aliases` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain_aliases: Option<ConnectionDomainAliasesSAML>,
-    /// `entityId` (optional).
-    #[serde(rename = "entityId", default, skip_serializing_if = "Option::is_none")]
-    pub entity_id: Option<ConnectionEntityIdSAML>,
-    /// `icon_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon_url: Option<ConnectionIconUrlSAML>,
-    /// `idpinitiated` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idpinitiated: Option<ConnectionOptionsIdpinitiatedSAML>,
-    /// `protocolBinding` (optional).
+    pub digest_algorithm: Nullable<ConnectionDigestAlgorithmSAML>,
+    /// `domain_aliases` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub domain_aliases: Nullable<ConnectionDomainAliasesSAML>,
+    /// `entityId` (nullable).
+    #[serde(
+        rename = "entityId",
+        default,
+        skip_serializing_if = "Nullable::is_absent"
+    )]
+    pub entity_id: Nullable<ConnectionEntityIdSAML>,
+    /// `icon_url` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub icon_url: Nullable<ConnectionIconUrlSAML>,
+    /// `idpinitiated` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub idpinitiated: Nullable<ConnectionOptionsIdpinitiatedSAML>,
+    /// `protocolBinding` (nullable).
     #[serde(
         rename = "protocolBinding",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub protocol_binding: Option<ConnectionProtocolBindingSAML>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
-    /// `signInEndpoint` (optional).
+    pub protocol_binding: Nullable<ConnectionProtocolBindingSAML>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
+    /// `signInEndpoint` (nullable).
     #[serde(
         rename = "signInEndpoint",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub sign_in_endpoint: Option<ConnectionSignInEndpointSAML>,
-    /// `signSAMLRequest` (optional).
+    pub sign_in_endpoint: Nullable<ConnectionSignInEndpointSAML>,
+    /// `signSAMLRequest` (nullable).
     #[serde(
         rename = "signSAMLRequest",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub sign_saml_request: Option<ConnectionSignSAMLRequestSAML>,
-    /// `signatureAlgorithm` (optional).
+    pub sign_saml_request: Nullable<ConnectionSignSAMLRequestSAML>,
+    /// `signatureAlgorithm` (nullable).
     #[serde(
         rename = "signatureAlgorithm",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub signature_algorithm: Option<ConnectionSignatureAlgorithmSAML>,
-    /// `tenant_domain` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_domain: Option<ConnectionTenantDomainSAML>,
-    /// `thumbprints` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thumbprints: Option<ConnectionThumbprintsSAML>,
+    pub signature_algorithm: Nullable<ConnectionSignatureAlgorithmSAML>,
+    /// `tenant_domain` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub tenant_domain: Nullable<ConnectionTenantDomainSAML>,
+    /// `thumbprints` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub thumbprints: Nullable<ConnectionThumbprintsSAML>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -1984,21 +2014,21 @@ pub type ConnectionOptionsCustom = serde_json::Map<String, serde_json::Value>;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsDaccount {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientId>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientId>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecret>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOAuth2>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -2014,21 +2044,21 @@ pub type ConnectionOptionsDeflateSAML = bool;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsDropbox {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientId>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientId>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecret>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOAuth2>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -2041,21 +2071,21 @@ pub struct ConnectionOptionsDropbox {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsDwolla {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientId>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientId>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecret>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOAuth2>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -2068,28 +2098,31 @@ pub struct ConnectionOptionsDwolla {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsEmail {
-    /// `authParams` (optional).
+    /// `authParams` (nullable).
     #[serde(
         rename = "authParams",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub auth_params: Option<ConnectionAuthParamsEmail>,
-    /// `brute_force_protection` (required).
-    pub brute_force_protection: ConnectionBruteForceProtection,
-    /// `disable_signup` (optional).
+    pub auth_params: Nullable<ConnectionAuthParamsEmail>,
+    /// `brute_force_protection` (required by the spec; Auth0 may omit it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disable_signup: Option<ConnectionDisableSignup>,
-    /// `email` (required).
-    pub email: ConnectionEmailEmail,
-    /// `name` (required).
-    pub name: String,
-    /// `non_persistent_attrs` (optional).
+    pub brute_force_protection: Option<ConnectionBruteForceProtection>,
+    /// `disable_signup` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub disable_signup: Nullable<ConnectionDisableSignup>,
+    /// `email` (required by the spec; Auth0 may omit it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `totp` (optional).
+    pub email: Option<ConnectionEmailEmail>,
+    /// `name` (required by the spec; Auth0 may omit it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub totp: Option<ConnectionTotpEmail>,
+    pub name: Option<String>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `totp` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub totp: Nullable<ConnectionTotpEmail>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -2099,18 +2132,18 @@ pub struct ConnectionOptionsEmail {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsEvernote {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<String>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<String>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -2123,24 +2156,28 @@ pub struct ConnectionOptionsEvernote {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsExact {
-    /// `baseUrl` (optional).
-    #[serde(rename = "baseUrl", default, skip_serializing_if = "Option::is_none")]
-    pub base_url: Option<ConnectionBaseUrlExact>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientIdExact>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecretExact>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `profile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<bool>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `baseUrl` (nullable).
+    #[serde(
+        rename = "baseUrl",
+        default,
+        skip_serializing_if = "Nullable::is_absent"
+    )]
+    pub base_url: Nullable<ConnectionBaseUrlExact>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientIdExact>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecretExact>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `profile` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub profile: Nullable<bool>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -2153,150 +2190,150 @@ pub struct ConnectionOptionsExact {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsFacebook {
-    /// `ads_management` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ads_management: Option<bool>,
-    /// `ads_read` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ads_read: Option<bool>,
-    /// `allow_context_profile_field` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_context_profile_field: Option<bool>,
-    /// `business_management` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_management: Option<bool>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientIdFacebook>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecretFacebook>,
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<bool>,
-    /// `freeform_scopes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub freeform_scopes: Option<ConnectionScopeArrayFacebook>,
-    /// `groups_access_member_info` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub groups_access_member_info: Option<bool>,
-    /// `leads_retrieval` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub leads_retrieval: Option<bool>,
-    /// `manage_notifications` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub manage_notifications: Option<bool>,
-    /// `manage_pages` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub manage_pages: Option<bool>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `pages_manage_cta` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pages_manage_cta: Option<bool>,
-    /// `pages_manage_instant_articles` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pages_manage_instant_articles: Option<bool>,
-    /// `pages_messaging` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pages_messaging: Option<bool>,
-    /// `pages_messaging_phone_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pages_messaging_phone_number: Option<bool>,
-    /// `pages_messaging_subscriptions` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pages_messaging_subscriptions: Option<bool>,
-    /// `pages_show_list` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pages_show_list: Option<bool>,
-    /// `public_profile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_profile: Option<bool>,
-    /// `publish_actions` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub publish_actions: Option<bool>,
-    /// `publish_pages` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub publish_pages: Option<bool>,
-    /// `publish_to_groups` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub publish_to_groups: Option<bool>,
-    /// `publish_video` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub publish_video: Option<bool>,
-    /// `read_audience_network_insights` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_audience_network_insights: Option<bool>,
-    /// `read_insights` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_insights: Option<bool>,
-    /// `read_mailbox` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_mailbox: Option<bool>,
-    /// `read_page_mailboxes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_page_mailboxes: Option<bool>,
-    /// `read_stream` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_stream: Option<bool>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeFacebook>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
-    /// `upstream_params` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upstream_params: Option<ConnectionUpstreamParamsFacebook>,
-    /// `user_age_range` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_age_range: Option<bool>,
-    /// `user_birthday` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_birthday: Option<bool>,
-    /// `user_events` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_events: Option<bool>,
-    /// `user_friends` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_friends: Option<bool>,
-    /// `user_gender` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_gender: Option<bool>,
-    /// `user_groups` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_groups: Option<bool>,
-    /// `user_hometown` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_hometown: Option<bool>,
-    /// `user_likes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_likes: Option<bool>,
-    /// `user_link` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_link: Option<bool>,
-    /// `user_location` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_location: Option<bool>,
-    /// `user_managed_groups` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_managed_groups: Option<bool>,
-    /// `user_photos` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_photos: Option<bool>,
-    /// `user_posts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_posts: Option<bool>,
-    /// `user_status` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_status: Option<bool>,
-    /// `user_tagged_places` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_tagged_places: Option<bool>,
-    /// `user_videos` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_videos: Option<bool>,
+    /// `ads_management` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ads_management: Nullable<bool>,
+    /// `ads_read` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ads_read: Nullable<bool>,
+    /// `allow_context_profile_field` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub allow_context_profile_field: Nullable<bool>,
+    /// `business_management` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub business_management: Nullable<bool>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientIdFacebook>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecretFacebook>,
+    /// `email` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub email: Nullable<bool>,
+    /// `freeform_scopes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub freeform_scopes: Nullable<ConnectionScopeArrayFacebook>,
+    /// `groups_access_member_info` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub groups_access_member_info: Nullable<bool>,
+    /// `leads_retrieval` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub leads_retrieval: Nullable<bool>,
+    /// `manage_notifications` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub manage_notifications: Nullable<bool>,
+    /// `manage_pages` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub manage_pages: Nullable<bool>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `pages_manage_cta` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub pages_manage_cta: Nullable<bool>,
+    /// `pages_manage_instant_articles` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub pages_manage_instant_articles: Nullable<bool>,
+    /// `pages_messaging` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub pages_messaging: Nullable<bool>,
+    /// `pages_messaging_phone_number` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub pages_messaging_phone_number: Nullable<bool>,
+    /// `pages_messaging_subscriptions` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub pages_messaging_subscriptions: Nullable<bool>,
+    /// `pages_show_list` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub pages_show_list: Nullable<bool>,
+    /// `public_profile` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub public_profile: Nullable<bool>,
+    /// `publish_actions` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub publish_actions: Nullable<bool>,
+    /// `publish_pages` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub publish_pages: Nullable<bool>,
+    /// `publish_to_groups` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub publish_to_groups: Nullable<bool>,
+    /// `publish_video` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub publish_video: Nullable<bool>,
+    /// `read_audience_network_insights` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub read_audience_network_insights: Nullable<bool>,
+    /// `read_insights` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub read_insights: Nullable<bool>,
+    /// `read_mailbox` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub read_mailbox: Nullable<bool>,
+    /// `read_page_mailboxes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub read_page_mailboxes: Nullable<bool>,
+    /// `read_stream` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub read_stream: Nullable<bool>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeFacebook>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
+    /// `upstream_params` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub upstream_params: Nullable<ConnectionUpstreamParamsFacebook>,
+    /// `user_age_range` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub user_age_range: Nullable<bool>,
+    /// `user_birthday` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub user_birthday: Nullable<bool>,
+    /// `user_events` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub user_events: Nullable<bool>,
+    /// `user_friends` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub user_friends: Nullable<bool>,
+    /// `user_gender` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub user_gender: Nullable<bool>,
+    /// `user_groups` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub user_groups: Nullable<bool>,
+    /// `user_hometown` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub user_hometown: Nullable<bool>,
+    /// `user_likes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub user_likes: Nullable<bool>,
+    /// `user_link` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub user_link: Nullable<bool>,
+    /// `user_location` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub user_location: Nullable<bool>,
+    /// `user_managed_groups` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub user_managed_groups: Nullable<bool>,
+    /// `user_photos` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub user_photos: Nullable<bool>,
+    /// `user_posts` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub user_posts: Nullable<bool>,
+    /// `user_status` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub user_status: Nullable<bool>,
+    /// `user_tagged_places` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub user_tagged_places: Nullable<bool>,
+    /// `user_videos` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub user_videos: Nullable<bool>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -2306,21 +2343,21 @@ pub struct ConnectionOptionsFacebook {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsFitbit {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientId>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientId>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecret>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOAuth2>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -2336,87 +2373,87 @@ pub type ConnectionOptionsFreeformScopesGithub = ConnectionScopeArray;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsGitHub {
-    /// `admin_org` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin_org: Option<bool>,
-    /// `admin_public_key` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin_public_key: Option<bool>,
-    /// `admin_repo_hook` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin_repo_hook: Option<bool>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionOptionsClientIdGithub>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionOptionsClientSecretGithub>,
-    /// `delete_repo` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delete_repo: Option<bool>,
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<bool>,
-    /// `follow` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub follow: Option<bool>,
-    /// `freeform_scopes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub freeform_scopes: Option<ConnectionOptionsFreeformScopesGithub>,
-    /// `gist` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gist: Option<bool>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `notifications` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notifications: Option<bool>,
-    /// `profile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<bool>,
-    /// `public_repo` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_repo: Option<bool>,
-    /// `read_org` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_org: Option<bool>,
-    /// `read_public_key` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_public_key: Option<bool>,
-    /// `read_repo_hook` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_repo_hook: Option<bool>,
-    /// `read_user` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_user: Option<bool>,
-    /// `repo` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repo: Option<bool>,
-    /// `repo_deployment` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repo_deployment: Option<bool>,
-    /// `repo_status` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repo_status: Option<bool>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionOptionsScopeGithub>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `admin_org` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub admin_org: Nullable<bool>,
+    /// `admin_public_key` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub admin_public_key: Nullable<bool>,
+    /// `admin_repo_hook` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub admin_repo_hook: Nullable<bool>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionOptionsClientIdGithub>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionOptionsClientSecretGithub>,
+    /// `delete_repo` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub delete_repo: Nullable<bool>,
+    /// `email` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub email: Nullable<bool>,
+    /// `follow` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub follow: Nullable<bool>,
+    /// `freeform_scopes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub freeform_scopes: Nullable<ConnectionOptionsFreeformScopesGithub>,
+    /// `gist` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub gist: Nullable<bool>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `notifications` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub notifications: Nullable<bool>,
+    /// `profile` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub profile: Nullable<bool>,
+    /// `public_repo` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub public_repo: Nullable<bool>,
+    /// `read_org` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub read_org: Nullable<bool>,
+    /// `read_public_key` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub read_public_key: Nullable<bool>,
+    /// `read_repo_hook` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub read_repo_hook: Nullable<bool>,
+    /// `read_user` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub read_user: Nullable<bool>,
+    /// `repo` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub repo: Nullable<bool>,
+    /// `repo_deployment` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub repo_deployment: Nullable<bool>,
+    /// `repo_status` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub repo_status: Nullable<bool>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionOptionsScopeGithub>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// `write_org` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub write_org: Option<bool>,
-    /// `write_public_key` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub write_public_key: Option<bool>,
-    /// `write_repo_hook` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub write_repo_hook: Option<bool>,
+    /// `write_org` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub write_org: Nullable<bool>,
+    /// `write_public_key` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub write_public_key: Nullable<bool>,
+    /// `write_repo_hook` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub write_repo_hook: Nullable<bool>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -2426,80 +2463,81 @@ pub struct ConnectionOptionsGitHub {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsGoogleApps {
-    /// `admin_access_token` (optional).
+    /// `admin_access_token` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub admin_access_token: Nullable<ConnectionAdminAccessTokenGoogleApps>,
+    /// `admin_access_token_expiresin` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub admin_access_token_expiresin: Nullable<ConnectionAdminAccessTokenExpiresInGoogleApps>,
+    /// `admin_refresh_token` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub admin_refresh_token: Nullable<ConnectionAdminRefreshTokenGoogleApps>,
+    /// `allow_setting_login_scopes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub allow_setting_login_scopes: Nullable<bool>,
+    /// `api_enable_groups` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub api_enable_groups: Nullable<ConnectionApiEnableGroupsGoogleApps>,
+    /// `api_enable_users` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub api_enable_users: Nullable<ConnectionApiEnableUsersGoogleApps>,
+    /// `client_id` (required by the spec; Auth0 may omit it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin_access_token: Option<ConnectionAdminAccessTokenGoogleApps>,
-    /// `admin_access_token_expiresin` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin_access_token_expiresin: Option<ConnectionAdminAccessTokenExpiresInGoogleApps>,
-    /// `admin_refresh_token` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin_refresh_token: Option<ConnectionAdminRefreshTokenGoogleApps>,
-    /// `allow_setting_login_scopes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_setting_login_scopes: Option<bool>,
-    /// `api_enable_groups` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_enable_groups: Option<ConnectionApiEnableGroupsGoogleApps>,
-    /// `api_enable_users` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_enable_users: Option<ConnectionApiEnableUsersGoogleApps>,
-    /// `client_id` (required).
-    pub client_id: ConnectionClientIdGoogleApps,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecretGoogleApps>,
-    /// `domain` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ConnectionDomainGoogleApps>,
-    /// `domain_aliases` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain_aliases: Option<ConnectionDomainAliases>,
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<bool>,
-    /// `ext_agreed_terms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_agreed_terms: Option<ConnectionExtAgreedTermsGoogleApps>,
-    /// `ext_groups` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_groups: Option<ConnectionExtGroupsGoogleApps>,
-    /// `ext_groups_extended` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_groups_extended: Option<bool>,
-    /// `ext_is_admin` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_is_admin: Option<ConnectionExtIsAdminGoogleApps>,
-    /// `ext_is_suspended` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_is_suspended: Option<ConnectionExtIsSuspendedGoogleApps>,
+    pub client_id: Option<ConnectionClientIdGoogleApps>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecretGoogleApps>,
+    /// `domain` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub domain: Nullable<ConnectionDomainGoogleApps>,
+    /// `domain_aliases` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub domain_aliases: Nullable<ConnectionDomainAliases>,
+    /// `email` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub email: Nullable<bool>,
+    /// `ext_agreed_terms` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_agreed_terms: Nullable<ConnectionExtAgreedTermsGoogleApps>,
+    /// `ext_groups` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_groups: Nullable<ConnectionExtGroupsGoogleApps>,
+    /// `ext_groups_extended` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_groups_extended: Nullable<bool>,
+    /// `ext_is_admin` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_is_admin: Nullable<ConnectionExtIsAdminGoogleApps>,
+    /// `ext_is_suspended` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ext_is_suspended: Nullable<ConnectionExtIsSuspendedGoogleApps>,
     /// `federated_connections_access_tokens` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub federated_connections_access_tokens: Nullable<ConnectionFederatedConnectionsAccessTokens>,
-    /// `handle_login_from_social` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_login_from_social: Option<ConnectionHandleLoginFromSocialGoogleApps>,
-    /// `icon_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon_url: Option<ConnectionIconUrlGoogleApps>,
-    /// `map_user_id_to_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub map_user_id_to_id: Option<bool>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `profile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<bool>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeGoogleApps>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
-    /// `tenant_domain` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_domain: Option<ConnectionTenantDomainGoogleApps>,
+    /// `handle_login_from_social` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub handle_login_from_social: Nullable<ConnectionHandleLoginFromSocialGoogleApps>,
+    /// `icon_url` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub icon_url: Nullable<ConnectionIconUrlGoogleApps>,
+    /// `map_user_id_to_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub map_user_id_to_id: Nullable<bool>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `profile` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub profile: Nullable<bool>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeGoogleApps>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
+    /// `tenant_domain` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub tenant_domain: Nullable<ConnectionTenantDomainGoogleApps>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -2512,228 +2550,228 @@ pub struct ConnectionOptionsGoogleApps {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsGoogleOAuth2 {
-    /// `adsense_management` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub adsense_management: Option<bool>,
-    /// `allowed_audiences` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_audiences: Option<ConnectionAllowedAudiencesGoogleOAuth2>,
-    /// `analytics` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub analytics: Option<bool>,
-    /// `blogger` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blogger: Option<bool>,
-    /// `calendar` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub calendar: Option<bool>,
-    /// `calendar_addons_execute` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub calendar_addons_execute: Option<bool>,
-    /// `calendar_events` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub calendar_events: Option<bool>,
-    /// `calendar_events_readonly` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub calendar_events_readonly: Option<bool>,
-    /// `calendar_settings_readonly` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub calendar_settings_readonly: Option<bool>,
-    /// `chrome_web_store` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chrome_web_store: Option<bool>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientIdGoogleOAuth2>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecretGoogleOAuth2>,
-    /// `contacts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contacts: Option<bool>,
-    /// `contacts_new` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contacts_new: Option<bool>,
-    /// `contacts_other_readonly` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contacts_other_readonly: Option<bool>,
-    /// `contacts_readonly` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contacts_readonly: Option<bool>,
-    /// `content_api_for_shopping` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content_api_for_shopping: Option<bool>,
-    /// `coordinate` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coordinate: Option<bool>,
-    /// `coordinate_readonly` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coordinate_readonly: Option<bool>,
-    /// `directory_readonly` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub directory_readonly: Option<bool>,
-    /// `document_list` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub document_list: Option<bool>,
-    /// `drive` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub drive: Option<bool>,
-    /// `drive_activity` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub drive_activity: Option<bool>,
-    /// `drive_activity_readonly` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub drive_activity_readonly: Option<bool>,
-    /// `drive_appdata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub drive_appdata: Option<bool>,
-    /// `drive_apps_readonly` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub drive_apps_readonly: Option<bool>,
-    /// `drive_file` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub drive_file: Option<bool>,
-    /// `drive_metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub drive_metadata: Option<bool>,
-    /// `drive_metadata_readonly` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub drive_metadata_readonly: Option<bool>,
-    /// `drive_photos_readonly` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub drive_photos_readonly: Option<bool>,
-    /// `drive_readonly` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub drive_readonly: Option<bool>,
-    /// `drive_scripts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub drive_scripts: Option<bool>,
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<bool>,
-    /// `freeform_scopes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub freeform_scopes: Option<ConnectionFreeformScopesGoogleOAuth2>,
-    /// `gmail` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gmail: Option<bool>,
-    /// `gmail_compose` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gmail_compose: Option<bool>,
-    /// `gmail_insert` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gmail_insert: Option<bool>,
-    /// `gmail_labels` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gmail_labels: Option<bool>,
-    /// `gmail_metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gmail_metadata: Option<bool>,
-    /// `gmail_modify` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gmail_modify: Option<bool>,
-    /// `gmail_new` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gmail_new: Option<bool>,
-    /// `gmail_readonly` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gmail_readonly: Option<bool>,
-    /// `gmail_send` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gmail_send: Option<bool>,
-    /// `gmail_settings_basic` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gmail_settings_basic: Option<bool>,
-    /// `gmail_settings_sharing` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gmail_settings_sharing: Option<bool>,
-    /// `google_affiliate_network` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub google_affiliate_network: Option<bool>,
-    /// `google_books` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub google_books: Option<bool>,
-    /// `google_cloud_storage` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub google_cloud_storage: Option<bool>,
-    /// `google_drive` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub google_drive: Option<bool>,
-    /// `google_drive_files` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub google_drive_files: Option<bool>,
-    /// `google_plus` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub google_plus: Option<bool>,
-    /// `icon_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon_url: Option<ConnectionIconUrlGoogleOAuth2>,
-    /// `latitude_best` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latitude_best: Option<bool>,
-    /// `latitude_city` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latitude_city: Option<bool>,
-    /// `moderator` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub moderator: Option<bool>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `offline_access` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offline_access: Option<bool>,
-    /// `orkut` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub orkut: Option<bool>,
-    /// `picasa_web` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub picasa_web: Option<bool>,
-    /// `profile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<bool>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeGoogleOAuth2>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
-    /// `sites` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sites: Option<bool>,
-    /// `tasks` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tasks: Option<bool>,
-    /// `tasks_readonly` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tasks_readonly: Option<bool>,
+    /// `adsense_management` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub adsense_management: Nullable<bool>,
+    /// `allowed_audiences` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub allowed_audiences: Nullable<ConnectionAllowedAudiencesGoogleOAuth2>,
+    /// `analytics` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub analytics: Nullable<bool>,
+    /// `blogger` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub blogger: Nullable<bool>,
+    /// `calendar` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub calendar: Nullable<bool>,
+    /// `calendar_addons_execute` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub calendar_addons_execute: Nullable<bool>,
+    /// `calendar_events` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub calendar_events: Nullable<bool>,
+    /// `calendar_events_readonly` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub calendar_events_readonly: Nullable<bool>,
+    /// `calendar_settings_readonly` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub calendar_settings_readonly: Nullable<bool>,
+    /// `chrome_web_store` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub chrome_web_store: Nullable<bool>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientIdGoogleOAuth2>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecretGoogleOAuth2>,
+    /// `contacts` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub contacts: Nullable<bool>,
+    /// `contacts_new` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub contacts_new: Nullable<bool>,
+    /// `contacts_other_readonly` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub contacts_other_readonly: Nullable<bool>,
+    /// `contacts_readonly` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub contacts_readonly: Nullable<bool>,
+    /// `content_api_for_shopping` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub content_api_for_shopping: Nullable<bool>,
+    /// `coordinate` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub coordinate: Nullable<bool>,
+    /// `coordinate_readonly` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub coordinate_readonly: Nullable<bool>,
+    /// `directory_readonly` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub directory_readonly: Nullable<bool>,
+    /// `document_list` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub document_list: Nullable<bool>,
+    /// `drive` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub drive: Nullable<bool>,
+    /// `drive_activity` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub drive_activity: Nullable<bool>,
+    /// `drive_activity_readonly` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub drive_activity_readonly: Nullable<bool>,
+    /// `drive_appdata` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub drive_appdata: Nullable<bool>,
+    /// `drive_apps_readonly` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub drive_apps_readonly: Nullable<bool>,
+    /// `drive_file` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub drive_file: Nullable<bool>,
+    /// `drive_metadata` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub drive_metadata: Nullable<bool>,
+    /// `drive_metadata_readonly` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub drive_metadata_readonly: Nullable<bool>,
+    /// `drive_photos_readonly` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub drive_photos_readonly: Nullable<bool>,
+    /// `drive_readonly` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub drive_readonly: Nullable<bool>,
+    /// `drive_scripts` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub drive_scripts: Nullable<bool>,
+    /// `email` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub email: Nullable<bool>,
+    /// `freeform_scopes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub freeform_scopes: Nullable<ConnectionFreeformScopesGoogleOAuth2>,
+    /// `gmail` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub gmail: Nullable<bool>,
+    /// `gmail_compose` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub gmail_compose: Nullable<bool>,
+    /// `gmail_insert` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub gmail_insert: Nullable<bool>,
+    /// `gmail_labels` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub gmail_labels: Nullable<bool>,
+    /// `gmail_metadata` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub gmail_metadata: Nullable<bool>,
+    /// `gmail_modify` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub gmail_modify: Nullable<bool>,
+    /// `gmail_new` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub gmail_new: Nullable<bool>,
+    /// `gmail_readonly` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub gmail_readonly: Nullable<bool>,
+    /// `gmail_send` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub gmail_send: Nullable<bool>,
+    /// `gmail_settings_basic` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub gmail_settings_basic: Nullable<bool>,
+    /// `gmail_settings_sharing` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub gmail_settings_sharing: Nullable<bool>,
+    /// `google_affiliate_network` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub google_affiliate_network: Nullable<bool>,
+    /// `google_books` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub google_books: Nullable<bool>,
+    /// `google_cloud_storage` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub google_cloud_storage: Nullable<bool>,
+    /// `google_drive` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub google_drive: Nullable<bool>,
+    /// `google_drive_files` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub google_drive_files: Nullable<bool>,
+    /// `google_plus` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub google_plus: Nullable<bool>,
+    /// `icon_url` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub icon_url: Nullable<ConnectionIconUrlGoogleOAuth2>,
+    /// `latitude_best` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub latitude_best: Nullable<bool>,
+    /// `latitude_city` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub latitude_city: Nullable<bool>,
+    /// `moderator` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub moderator: Nullable<bool>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `offline_access` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub offline_access: Nullable<bool>,
+    /// `orkut` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub orkut: Nullable<bool>,
+    /// `picasa_web` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub picasa_web: Nullable<bool>,
+    /// `profile` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub profile: Nullable<bool>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeGoogleOAuth2>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
+    /// `sites` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub sites: Nullable<bool>,
+    /// `tasks` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub tasks: Nullable<bool>,
+    /// `tasks_readonly` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub tasks_readonly: Nullable<bool>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// `url_shortener` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url_shortener: Option<bool>,
-    /// `webmaster_tools` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webmaster_tools: Option<bool>,
-    /// `youtube` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub youtube: Option<bool>,
-    /// `youtube_channelmemberships_creator` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub youtube_channelmemberships_creator: Option<bool>,
-    /// `youtube_new` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub youtube_new: Option<bool>,
-    /// `youtube_readonly` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub youtube_readonly: Option<bool>,
-    /// `youtube_upload` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub youtube_upload: Option<bool>,
-    /// `youtubepartner` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub youtubepartner: Option<bool>,
+    /// `url_shortener` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub url_shortener: Nullable<bool>,
+    /// `webmaster_tools` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub webmaster_tools: Nullable<bool>,
+    /// `youtube` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub youtube: Nullable<bool>,
+    /// `youtube_channelmemberships_creator` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub youtube_channelmemberships_creator: Nullable<bool>,
+    /// `youtube_new` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub youtube_new: Nullable<bool>,
+    /// `youtube_readonly` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub youtube_readonly: Nullable<bool>,
+    /// `youtube_upload` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub youtube_upload: Nullable<bool>,
+    /// `youtubepartner` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub youtubepartner: Nullable<bool>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -2755,18 +2793,18 @@ Wsfed = "wsfed",
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsIdpinitiatedSAML {
-    /// `client_authorizequery` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_authorizequery: Option<String>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// `client_protocol` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_protocol: Option<ConnectionClientProtocolSAML>,
-    /// `enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    /// `client_authorizequery` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_authorizequery: Nullable<String>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<String>,
+    /// `client_protocol` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_protocol: Nullable<ConnectionClientProtocolSAML>,
+    /// `enabled` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub enabled: Nullable<bool>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -2776,21 +2814,21 @@ pub struct ConnectionOptionsIdpinitiatedSAML {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsInstagram {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientId>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientId>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecret>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOAuth2>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -2803,30 +2841,30 @@ pub struct ConnectionOptionsInstagram {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsLine {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientIdLine>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecretLine>,
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<bool>,
-    /// `freeform_scopes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub freeform_scopes: Option<ConnectionScopeArray>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `profile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<bool>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeArray>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientIdLine>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecretLine>,
+    /// `email` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub email: Nullable<bool>,
+    /// `freeform_scopes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub freeform_scopes: Nullable<ConnectionScopeArray>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `profile` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub profile: Nullable<bool>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeArray>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -2839,45 +2877,45 @@ pub struct ConnectionOptionsLine {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsLinkedin {
-    /// `basic_profile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub basic_profile: Option<bool>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientIdLinkedin>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecretLinkedin>,
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<bool>,
-    /// `freeform_scopes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub freeform_scopes: Option<ConnectionFreeformScopesLinkedin>,
-    /// `full_profile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub full_profile: Option<bool>,
-    /// `network` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network: Option<bool>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `openid` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub openid: Option<bool>,
-    /// `profile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<bool>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeLinkedin>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
-    /// `strategy_version` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strategy_version: Option<ConnectionStrategyVersionEnumLinkedin>,
+    /// `basic_profile` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub basic_profile: Nullable<bool>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientIdLinkedin>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecretLinkedin>,
+    /// `email` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub email: Nullable<bool>,
+    /// `freeform_scopes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub freeform_scopes: Nullable<ConnectionFreeformScopesLinkedin>,
+    /// `full_profile` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub full_profile: Nullable<bool>,
+    /// `network` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub network: Nullable<bool>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `openid` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub openid: Nullable<bool>,
+    /// `profile` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub profile: Nullable<bool>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeLinkedin>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
+    /// `strategy_version` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub strategy_version: Nullable<ConnectionStrategyVersionEnumLinkedin>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -2890,49 +2928,49 @@ pub struct ConnectionOptionsLinkedin {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsOAuth1 {
-    /// `accessTokenURL` (optional).
+    /// `accessTokenURL` (nullable).
     #[serde(
         rename = "accessTokenURL",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub access_token_url: Option<ConnectionAccessTokenURLOAuth1>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientIdOAuth1>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecretOAuth1>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `requestTokenURL` (optional).
+    pub access_token_url: Nullable<ConnectionAccessTokenURLOAuth1>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientIdOAuth1>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecretOAuth1>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `requestTokenURL` (nullable).
     #[serde(
         rename = "requestTokenURL",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub request_token_url: Option<ConnectionRequestTokenURLOAuth1>,
-    /// `scripts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scripts: Option<ConnectionScriptsOAuth1>,
-    /// `signatureMethod` (optional).
+    pub request_token_url: Nullable<ConnectionRequestTokenURLOAuth1>,
+    /// `scripts` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scripts: Nullable<ConnectionScriptsOAuth1>,
+    /// `signatureMethod` (nullable).
     #[serde(
         rename = "signatureMethod",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub signature_method: Option<ConnectionSignatureMethodOAuth1>,
+    pub signature_method: Nullable<ConnectionSignatureMethodOAuth1>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// `userAuthorizationURL` (optional).
+    /// `userAuthorizationURL` (nullable).
     #[serde(
         rename = "userAuthorizationURL",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub user_authorization_url: Option<ConnectionUserAuthorizationURLOAuth1>,
+    pub user_authorization_url: Nullable<ConnectionUserAuthorizationURLOAuth1>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -2942,18 +2980,18 @@ pub struct ConnectionOptionsOAuth1 {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsOAuth1Common {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<String>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<String>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -2966,77 +3004,89 @@ pub struct ConnectionOptionsOAuth1Common {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsOAuth2 {
-    /// `authParams` (optional).
+    /// `authParams` (nullable).
     #[serde(
         rename = "authParams",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub auth_params: Option<ConnectionAuthParamsOAuth2>,
-    /// `authParamsMap` (optional).
+    pub auth_params: Nullable<ConnectionAuthParamsOAuth2>,
+    /// `authParamsMap` (nullable).
     #[serde(
         rename = "authParamsMap",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub auth_params_map: Option<ConnectionAuthParamsMap>,
-    /// `authorizationURL` (optional).
+    pub auth_params_map: Nullable<ConnectionAuthParamsMap>,
+    /// `authorizationURL` (nullable).
     #[serde(
         rename = "authorizationURL",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub authorization_url: Option<ConnectionAuthorizationEndpointOAuth2>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientIdOAuth2>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecretOAuth2>,
-    /// `customHeaders` (optional).
+    pub authorization_url: Nullable<ConnectionAuthorizationEndpointOAuth2>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientIdOAuth2>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecretOAuth2>,
+    /// `customHeaders` (nullable).
     #[serde(
         rename = "customHeaders",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub custom_headers: Option<ConnectionCustomHeadersOAuth2>,
-    /// `fieldsMap` (optional).
-    #[serde(rename = "fieldsMap", default, skip_serializing_if = "Option::is_none")]
-    pub fields_map: Option<ConnectionFieldsMap>,
-    /// `icon_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon_url: Option<ConnectionIconUrl>,
-    /// `logoutUrl` (optional).
-    #[serde(rename = "logoutUrl", default, skip_serializing_if = "Option::is_none")]
-    pub logout_url: Option<ConnectionEndSessionEndpointOAuth2>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `pkce_enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pkce_enabled: Option<bool>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOAuth2>,
-    /// `scripts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scripts: Option<ConnectionScriptsOAuth2>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
-    /// `tokenURL` (optional).
-    #[serde(rename = "tokenURL", default, skip_serializing_if = "Option::is_none")]
-    pub token_url: Option<ConnectionTokenEndpointOAuth2>,
+    pub custom_headers: Nullable<ConnectionCustomHeadersOAuth2>,
+    /// `fieldsMap` (nullable).
+    #[serde(
+        rename = "fieldsMap",
+        default,
+        skip_serializing_if = "Nullable::is_absent"
+    )]
+    pub fields_map: Nullable<ConnectionFieldsMap>,
+    /// `icon_url` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub icon_url: Nullable<ConnectionIconUrl>,
+    /// `logoutUrl` (nullable).
+    #[serde(
+        rename = "logoutUrl",
+        default,
+        skip_serializing_if = "Nullable::is_absent"
+    )]
+    pub logout_url: Nullable<ConnectionEndSessionEndpointOAuth2>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `pkce_enabled` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub pkce_enabled: Nullable<bool>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOAuth2>,
+    /// `scripts` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scripts: Nullable<ConnectionScriptsOAuth2>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
+    /// `tokenURL` (nullable).
+    #[serde(
+        rename = "tokenURL",
+        default,
+        skip_serializing_if = "Nullable::is_absent"
+    )]
+    pub token_url: Nullable<ConnectionTokenEndpointOAuth2>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// `useOauthSpecScope` (optional).
+    /// `useOauthSpecScope` (nullable).
     #[serde(
         rename = "useOauthSpecScope",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub use_oauth_spec_scope: Option<bool>,
+    pub use_oauth_spec_scope: Nullable<bool>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3046,21 +3096,21 @@ pub struct ConnectionOptionsOAuth2 {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsOAuth2Common {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientId>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientId>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecret>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOAuth2>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -3073,86 +3123,87 @@ pub struct ConnectionOptionsOAuth2Common {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsOIDC {
-    /// `attribute_map` (optional).
+    /// `attribute_map` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub attribute_map: Nullable<ConnectionAttributeMapOIDC>,
+    /// `authorization_endpoint` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub authorization_endpoint: Nullable<ConnectionAuthorizationEndpoint>,
+    /// `client_id` (required by the spec; Auth0 may omit it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attribute_map: Option<ConnectionAttributeMapOIDC>,
-    /// `authorization_endpoint` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authorization_endpoint: Option<ConnectionAuthorizationEndpoint>,
-    /// `client_id` (required).
-    pub client_id: ConnectionClientIdOIDC,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecretOIDC>,
-    /// `connection_settings` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_settings: Option<ConnectionConnectionSettings>,
-    /// `discovery_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discovery_url: Option<ConnectionDiscoveryUrl>,
-    /// `domain_aliases` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain_aliases: Option<ConnectionDomainAliases>,
-    /// `dpop_signing_alg` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dpop_signing_alg: Option<ConnectionDpopSigningAlgEnum>,
+    pub client_id: Option<ConnectionClientIdOIDC>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecretOIDC>,
+    /// `connection_settings` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub connection_settings: Nullable<ConnectionConnectionSettings>,
+    /// `discovery_url` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub discovery_url: Nullable<ConnectionDiscoveryUrl>,
+    /// `domain_aliases` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub domain_aliases: Nullable<ConnectionDomainAliases>,
+    /// `dpop_signing_alg` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub dpop_signing_alg: Nullable<ConnectionDpopSigningAlgEnum>,
     /// `federated_connections_access_tokens` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub federated_connections_access_tokens: Nullable<ConnectionFederatedConnectionsAccessTokens>,
-    /// `icon_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon_url: Option<ConnectionIconUrl>,
-    /// `id_token_session_expiry_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id_token_session_expiry_supported: Option<ConnectionIdTokenSessionExpirySupported>,
+    /// `icon_url` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub icon_url: Nullable<ConnectionIconUrl>,
+    /// `id_token_session_expiry_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub id_token_session_expiry_supported: Nullable<ConnectionIdTokenSessionExpirySupported>,
     /// `id_token_signed_response_algs` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub id_token_signed_response_algs: Nullable<ConnectionIdTokenSignedResponseAlgs>,
-    /// `issuer` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub issuer: Option<ConnectionIssuer>,
-    /// `jwks_uri` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jwks_uri: Option<ConnectionJwksUri>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `oidc_metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oidc_metadata: Option<ConnectionOptionsOIDCMetadata>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOIDC>,
-    /// `send_back_channel_nonce` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub send_back_channel_nonce: Option<ConnectionSendBackChannelNonce>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
-    /// `tenant_domain` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_domain: Option<ConnectionTenantDomain>,
-    /// `token_endpoint` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_endpoint: Option<ConnectionTokenEndpointOIDC>,
+    /// `issuer` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub issuer: Nullable<ConnectionIssuer>,
+    /// `jwks_uri` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub jwks_uri: Nullable<ConnectionJwksUri>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `oidc_metadata` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub oidc_metadata: Nullable<ConnectionOptionsOIDCMetadata>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOIDC>,
+    /// `send_back_channel_nonce` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub send_back_channel_nonce: Nullable<ConnectionSendBackChannelNonce>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
+    /// `tenant_domain` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub tenant_domain: Nullable<ConnectionTenantDomain>,
+    /// `token_endpoint` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub token_endpoint: Nullable<ConnectionTokenEndpointOIDC>,
     /// `token_endpoint_auth_method` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub token_endpoint_auth_method: Nullable<ConnectionTokenEndpointAuthMethodEnum>,
     /// `token_endpoint_auth_signing_alg` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub token_endpoint_auth_signing_alg: Nullable<ConnectionTokenEndpointAuthSigningAlgEnum>,
-    /// `token_endpoint_jwtca_aud_format` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_endpoint_jwtca_aud_format: Option<ConnectionTokenEndpointJwtcaAudFormatEnumOIDC>,
-    /// `type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<ConnectionTypeEnumOIDC>,
+    /// `token_endpoint_jwtca_aud_format` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub token_endpoint_jwtca_aud_format: Nullable<ConnectionTokenEndpointJwtcaAudFormatEnumOIDC>,
+    /// `type` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub r#type: Nullable<ConnectionTypeEnumOIDC>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// `userinfo_endpoint` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub userinfo_endpoint: Option<ConnectionUserinfoEndpointOIDC>,
+    /// `userinfo_endpoint` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub userinfo_endpoint: Nullable<ConnectionUserinfoEndpointOIDC>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3162,121 +3213,127 @@ pub struct ConnectionOptionsOIDC {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsOIDCMetadata {
-    /// `acr_values_supported` (optional).
+    /// `acr_values_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub acr_values_supported: Nullable<ConnectionAcrValuesSupported>,
+    /// `authorization_endpoint` (required by the spec; Auth0 may omit it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub acr_values_supported: Option<ConnectionAcrValuesSupported>,
-    /// `authorization_endpoint` (required).
-    pub authorization_endpoint: ConnectionAuthorizationEndpoint,
-    /// `claim_types_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claim_types_supported: Option<ConnectionClaimTypesSupported>,
-    /// `claims_locales_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claims_locales_supported: Option<ConnectionClaimsLocalesSupported>,
-    /// `claims_parameter_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claims_parameter_supported: Option<ConnectionClaimsParameterSupported>,
-    /// `claims_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claims_supported: Option<ConnectionClaimsSupported>,
-    /// `display_values_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_values_supported: Option<ConnectionDisplayValuesSupported>,
-    /// `dpop_signing_alg_values_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dpop_signing_alg_values_supported: Option<ConnectionDpopSigningAlgValuesSupported>,
-    /// `end_session_endpoint` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_session_endpoint: Option<ConnectionEndSessionEndpoint>,
-    /// `grant_types_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grant_types_supported: Option<ConnectionGrantTypesSupported>,
-    /// `id_token_encryption_alg_values_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization_endpoint: Option<ConnectionAuthorizationEndpoint>,
+    /// `claim_types_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub claim_types_supported: Nullable<ConnectionClaimTypesSupported>,
+    /// `claims_locales_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub claims_locales_supported: Nullable<ConnectionClaimsLocalesSupported>,
+    /// `claims_parameter_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub claims_parameter_supported: Nullable<ConnectionClaimsParameterSupported>,
+    /// `claims_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub claims_supported: Nullable<ConnectionClaimsSupported>,
+    /// `display_values_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub display_values_supported: Nullable<ConnectionDisplayValuesSupported>,
+    /// `dpop_signing_alg_values_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub dpop_signing_alg_values_supported: Nullable<ConnectionDpopSigningAlgValuesSupported>,
+    /// `end_session_endpoint` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub end_session_endpoint: Nullable<ConnectionEndSessionEndpoint>,
+    /// `grant_types_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub grant_types_supported: Nullable<ConnectionGrantTypesSupported>,
+    /// `id_token_encryption_alg_values_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub id_token_encryption_alg_values_supported:
-        Option<ConnectionIdTokenEncryptionAlgValuesSupported>,
-    /// `id_token_encryption_enc_values_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+        Nullable<ConnectionIdTokenEncryptionAlgValuesSupported>,
+    /// `id_token_encryption_enc_values_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub id_token_encryption_enc_values_supported:
-        Option<ConnectionIdTokenEncryptionEncValuesSupported>,
-    /// `id_token_signing_alg_values_supported` (required).
-    pub id_token_signing_alg_values_supported: ConnectionIdTokenSigningAlgValuesSupported,
-    /// `issuer` (required).
-    pub issuer: ConnectionIssuer,
-    /// `jwks_uri` (required).
-    pub jwks_uri: ConnectionJwksUri,
-    /// `op_policy_uri` (optional).
+        Nullable<ConnectionIdTokenEncryptionEncValuesSupported>,
+    /// `id_token_signing_alg_values_supported` (required by the spec; Auth0 may omit it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub op_policy_uri: Option<ConnectionOpPolicyUri>,
-    /// `op_tos_uri` (optional).
+    pub id_token_signing_alg_values_supported: Option<ConnectionIdTokenSigningAlgValuesSupported>,
+    /// `issuer` (required by the spec; Auth0 may omit it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub op_tos_uri: Option<ConnectionOpTosUri>,
-    /// `registration_endpoint` (optional).
+    pub issuer: Option<ConnectionIssuer>,
+    /// `jwks_uri` (required by the spec; Auth0 may omit it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registration_endpoint: Option<ConnectionRegistrationEndpoint>,
-    /// `request_object_encryption_alg_values_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwks_uri: Option<ConnectionJwksUri>,
+    /// `op_policy_uri` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub op_policy_uri: Nullable<ConnectionOpPolicyUri>,
+    /// `op_tos_uri` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub op_tos_uri: Nullable<ConnectionOpTosUri>,
+    /// `registration_endpoint` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub registration_endpoint: Nullable<ConnectionRegistrationEndpoint>,
+    /// `request_object_encryption_alg_values_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub request_object_encryption_alg_values_supported:
-        Option<ConnectionRequestObjectEncryptionAlgValuesSupported>,
-    /// `request_object_encryption_enc_values_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+        Nullable<ConnectionRequestObjectEncryptionAlgValuesSupported>,
+    /// `request_object_encryption_enc_values_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub request_object_encryption_enc_values_supported:
-        Option<ConnectionRequestObjectEncryptionEncValuesSupported>,
-    /// `request_object_signing_alg_values_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+        Nullable<ConnectionRequestObjectEncryptionEncValuesSupported>,
+    /// `request_object_signing_alg_values_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub request_object_signing_alg_values_supported:
-        Option<ConnectionRequestObjectSigningAlgValuesSupported>,
-    /// `request_parameter_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_parameter_supported: Option<ConnectionRequestParameterSupported>,
-    /// `request_uri_parameter_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_uri_parameter_supported: Option<ConnectionRequestUriParameterSupported>,
-    /// `require_request_uri_registration` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require_request_uri_registration: Option<ConnectionRequireRequestUriRegistration>,
-    /// `response_modes_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response_modes_supported: Option<ConnectionResponseModesSupported>,
-    /// `response_types_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response_types_supported: Option<ConnectionResponseTypesSupported>,
+        Nullable<ConnectionRequestObjectSigningAlgValuesSupported>,
+    /// `request_parameter_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub request_parameter_supported: Nullable<ConnectionRequestParameterSupported>,
+    /// `request_uri_parameter_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub request_uri_parameter_supported: Nullable<ConnectionRequestUriParameterSupported>,
+    /// `require_request_uri_registration` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub require_request_uri_registration: Nullable<ConnectionRequireRequestUriRegistration>,
+    /// `response_modes_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub response_modes_supported: Nullable<ConnectionResponseModesSupported>,
+    /// `response_types_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub response_types_supported: Nullable<ConnectionResponseTypesSupported>,
     /// `scopes_supported` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub scopes_supported: Nullable<ConnectionScopesSupported>,
-    /// `service_documentation` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_documentation: Option<ConnectionServiceDocumentation>,
-    /// `subject_types_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject_types_supported: Option<ConnectionSubjectTypesSupported>,
-    /// `token_endpoint` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_endpoint: Option<ConnectionTokenEndpoint>,
-    /// `token_endpoint_auth_methods_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_endpoint_auth_methods_supported: Option<ConnectionTokenEndpointAuthMethodsSupported>,
-    /// `token_endpoint_auth_signing_alg_values_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `service_documentation` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub service_documentation: Nullable<ConnectionServiceDocumentation>,
+    /// `subject_types_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub subject_types_supported: Nullable<ConnectionSubjectTypesSupported>,
+    /// `token_endpoint` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub token_endpoint: Nullable<ConnectionTokenEndpoint>,
+    /// `token_endpoint_auth_methods_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub token_endpoint_auth_methods_supported:
+        Nullable<ConnectionTokenEndpointAuthMethodsSupported>,
+    /// `token_endpoint_auth_signing_alg_values_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub token_endpoint_auth_signing_alg_values_supported:
-        Option<ConnectionTokenEndpointAuthSigningAlgValuesSupported>,
-    /// `ui_locales_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ui_locales_supported: Option<ConnectionUiLocalesSupported>,
-    /// `userinfo_encryption_alg_values_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+        Nullable<ConnectionTokenEndpointAuthSigningAlgValuesSupported>,
+    /// `ui_locales_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ui_locales_supported: Nullable<ConnectionUiLocalesSupported>,
+    /// `userinfo_encryption_alg_values_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub userinfo_encryption_alg_values_supported:
-        Option<ConnectionUserinfoEncryptionAlgValuesSupported>,
-    /// `userinfo_encryption_enc_values_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+        Nullable<ConnectionUserinfoEncryptionAlgValuesSupported>,
+    /// `userinfo_encryption_enc_values_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub userinfo_encryption_enc_values_supported:
-        Option<ConnectionUserinfoEncryptionEncValuesSupported>,
-    /// `userinfo_endpoint` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub userinfo_endpoint: Option<ConnectionUserinfoEndpoint>,
-    /// `userinfo_signing_alg_values_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub userinfo_signing_alg_values_supported: Option<ConnectionUserinfoSigningAlgValuesSupported>,
+        Nullable<ConnectionUserinfoEncryptionEncValuesSupported>,
+    /// `userinfo_endpoint` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub userinfo_endpoint: Nullable<ConnectionUserinfoEndpoint>,
+    /// `userinfo_signing_alg_values_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub userinfo_signing_alg_values_supported:
+        Nullable<ConnectionUserinfoSigningAlgValuesSupported>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3286,12 +3343,12 @@ pub struct ConnectionOptionsOIDCMetadata {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsOffice365 {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientId>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecret>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientId>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecret>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3301,86 +3358,87 @@ pub struct ConnectionOptionsOffice365 {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsOkta {
-    /// `attribute_map` (optional).
+    /// `attribute_map` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub attribute_map: Nullable<ConnectionAttributeMapOkta>,
+    /// `authorization_endpoint` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub authorization_endpoint: Nullable<ConnectionAuthorizationEndpoint>,
+    /// `client_id` (required by the spec; Auth0 may omit it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attribute_map: Option<ConnectionAttributeMapOkta>,
-    /// `authorization_endpoint` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authorization_endpoint: Option<ConnectionAuthorizationEndpoint>,
-    /// `client_id` (required).
-    pub client_id: ConnectionClientIdOIDC,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecretOIDC>,
-    /// `connection_settings` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_settings: Option<ConnectionConnectionSettings>,
-    /// `domain` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<ConnectionDomainOkta>,
-    /// `domain_aliases` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain_aliases: Option<ConnectionDomainAliases>,
-    /// `dpop_signing_alg` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dpop_signing_alg: Option<ConnectionDpopSigningAlgEnum>,
+    pub client_id: Option<ConnectionClientIdOIDC>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecretOIDC>,
+    /// `connection_settings` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub connection_settings: Nullable<ConnectionConnectionSettings>,
+    /// `domain` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub domain: Nullable<ConnectionDomainOkta>,
+    /// `domain_aliases` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub domain_aliases: Nullable<ConnectionDomainAliases>,
+    /// `dpop_signing_alg` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub dpop_signing_alg: Nullable<ConnectionDpopSigningAlgEnum>,
     /// `federated_connections_access_tokens` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub federated_connections_access_tokens: Nullable<ConnectionFederatedConnectionsAccessTokens>,
-    /// `icon_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon_url: Option<ConnectionIconUrl>,
-    /// `id_token_session_expiry_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id_token_session_expiry_supported: Option<ConnectionIdTokenSessionExpirySupported>,
+    /// `icon_url` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub icon_url: Nullable<ConnectionIconUrl>,
+    /// `id_token_session_expiry_supported` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub id_token_session_expiry_supported: Nullable<ConnectionIdTokenSessionExpirySupported>,
     /// `id_token_signed_response_algs` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub id_token_signed_response_algs: Nullable<ConnectionIdTokenSignedResponseAlgs>,
-    /// `issuer` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub issuer: Option<ConnectionIssuer>,
-    /// `jwks_uri` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jwks_uri: Option<ConnectionJwksUri>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `oidc_metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oidc_metadata: Option<ConnectionOptionsOIDCMetadata>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOIDC>,
-    /// `send_back_channel_nonce` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub send_back_channel_nonce: Option<ConnectionSendBackChannelNonce>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
-    /// `tenant_domain` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_domain: Option<ConnectionTenantDomain>,
-    /// `token_endpoint` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_endpoint: Option<ConnectionTokenEndpointOIDC>,
+    /// `issuer` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub issuer: Nullable<ConnectionIssuer>,
+    /// `jwks_uri` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub jwks_uri: Nullable<ConnectionJwksUri>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `oidc_metadata` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub oidc_metadata: Nullable<ConnectionOptionsOIDCMetadata>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOIDC>,
+    /// `send_back_channel_nonce` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub send_back_channel_nonce: Nullable<ConnectionSendBackChannelNonce>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
+    /// `tenant_domain` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub tenant_domain: Nullable<ConnectionTenantDomain>,
+    /// `token_endpoint` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub token_endpoint: Nullable<ConnectionTokenEndpointOIDC>,
     /// `token_endpoint_auth_method` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub token_endpoint_auth_method: Nullable<ConnectionTokenEndpointAuthMethodEnum>,
     /// `token_endpoint_auth_signing_alg` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub token_endpoint_auth_signing_alg: Nullable<ConnectionTokenEndpointAuthSigningAlgEnum>,
-    /// `token_endpoint_jwtca_aud_format` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_endpoint_jwtca_aud_format: Option<ConnectionTokenEndpointJwtcaAudFormatEnumOIDC>,
-    /// `type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<ConnectionTypeEnumOkta>,
+    /// `token_endpoint_jwtca_aud_format` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub token_endpoint_jwtca_aud_format: Nullable<ConnectionTokenEndpointJwtcaAudFormatEnumOIDC>,
+    /// `type` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub r#type: Nullable<ConnectionTypeEnumOkta>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// `userinfo_endpoint` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub userinfo_endpoint: Option<ConnectionUserinfoEndpointOIDC>,
+    /// `userinfo_endpoint` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub userinfo_endpoint: Nullable<ConnectionUserinfoEndpointOIDC>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3390,36 +3448,36 @@ pub struct ConnectionOptionsOkta {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsPaypal {
-    /// `address` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<bool>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientIdPaypal>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecretPaypal>,
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<bool>,
-    /// `freeform_scopes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub freeform_scopes: Option<ConnectionFreeformScopesPaypal>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `phone` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<bool>,
-    /// `profile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<bool>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopePaypal>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `address` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub address: Nullable<bool>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientIdPaypal>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecretPaypal>,
+    /// `email` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub email: Nullable<bool>,
+    /// `freeform_scopes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub freeform_scopes: Nullable<ConnectionFreeformScopesPaypal>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `phone` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub phone: Nullable<bool>,
+    /// `profile` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub profile: Nullable<bool>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopePaypal>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3429,88 +3487,96 @@ pub struct ConnectionOptionsPaypal {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsPingFederate {
-    /// `assertion_decryption_settings` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assertion_decryption_settings: Option<ConnectionAssertionDecryptionSettings>,
-    /// `cert` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cert: Option<ConnectionSigningCertificateDerSAML>,
-    /// `decryptionKey` (optional).
+    /// `assertion_decryption_settings` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub assertion_decryption_settings: Nullable<ConnectionAssertionDecryptionSettings>,
+    /// `cert` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub cert: Nullable<ConnectionSigningCertificateDerSAML>,
+    /// `decryptionKey` (nullable).
     #[serde(
         rename = "decryptionKey",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub decryption_key: Option<ConnectionDecryptionKeySAML>,
-    /// `digestAlgorithm` (optional).
+    pub decryption_key: Nullable<ConnectionDecryptionKeySAML>,
+    /// `digestAlgorithm` (nullable).
     #[serde(
         rename = "digestAlgorithm",
         default,
+        skip_serializing_if = "Nullable::is_absent"
+    )]
+    pub digest_algorithm: Nullable<ConnectionDigestAlgorithmSAML>,
+    /// `domain_aliases` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub domain_aliases: Nullable<ConnectionDomainAliasesSAML>,
+    /// `entityId` (nullable).
+    #[serde(
+        rename = "entityId",
+        default,
+        skip_serializing_if = "Nullable::is_absent"
+    )]
+    pub entity_id: Nullable<ConnectionEntityIdSAML>,
+    /// `icon_url` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub icon_url: Nullable<ConnectionIconUrlSAML>,
+    /// `idpinitiated` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub idpinitiated: Nullable<ConnectionOptionsIdpinitiatedSAML>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `pingFederateBaseUrl` (required by the spec; Auth0 may omit it).
+    #[serde(
+        rename = "pingFederateBaseUrl",
+        default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub digest_algorithm: Option<ConnectionDigestAlgorithmSAML>,
-    /// `domain_aliases` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain_aliases: Option<ConnectionDomainAliasesSAML>,
-    /// `entityId` (optional).
-    #[serde(rename = "entityId", default, skip_serializing_if = "Option::is_none")]
-    pub entity_id: Option<ConnectionEntityIdSAML>,
-    /// `icon_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon_url: Option<ConnectionIconUrlSAML>,
-    /// `idpinitiated` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idpinitiated: Option<ConnectionOptionsIdpinitiatedSAML>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `pingFederateBaseUrl` (required).
-    #[serde(rename = "pingFederateBaseUrl")]
-    pub ping_federate_base_url: ConnectionPingFederateBaseUrl,
-    /// `protocolBinding` (optional).
+    pub ping_federate_base_url: Option<ConnectionPingFederateBaseUrl>,
+    /// `protocolBinding` (nullable).
     #[serde(
         rename = "protocolBinding",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub protocol_binding: Option<ConnectionProtocolBindingSAML>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
-    /// `signInEndpoint` (optional).
+    pub protocol_binding: Nullable<ConnectionProtocolBindingSAML>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
+    /// `signInEndpoint` (nullable).
     #[serde(
         rename = "signInEndpoint",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub sign_in_endpoint: Option<ConnectionSignInEndpointSAML>,
-    /// `signSAMLRequest` (optional).
+    pub sign_in_endpoint: Nullable<ConnectionSignInEndpointSAML>,
+    /// `signSAMLRequest` (nullable).
     #[serde(
         rename = "signSAMLRequest",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub sign_saml_request: Option<ConnectionSignSAMLRequestSAML>,
-    /// `signatureAlgorithm` (optional).
+    pub sign_saml_request: Nullable<ConnectionSignSAMLRequestSAML>,
+    /// `signatureAlgorithm` (nullable).
     #[serde(
         rename = "signatureAlgorithm",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub signature_algorithm: Option<ConnectionSignatureAlgorithmSAML>,
-    /// `signingCert` (optional).
+    pub signature_algorithm: Nullable<ConnectionSignatureAlgorithmSAML>,
+    /// `signingCert` (nullable).
     #[serde(
         rename = "signingCert",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub signing_cert: Option<ConnectionSigningCertificatePemPingFederate>,
-    /// `tenant_domain` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_domain: Option<ConnectionTenantDomainSAML>,
-    /// `thumbprints` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thumbprints: Option<ConnectionThumbprintsSAML>,
+    pub signing_cert: Nullable<ConnectionSigningCertificatePemPingFederate>,
+    /// `tenant_domain` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub tenant_domain: Nullable<ConnectionTenantDomainSAML>,
+    /// `thumbprints` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub thumbprints: Nullable<ConnectionThumbprintsSAML>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -3523,21 +3589,21 @@ pub struct ConnectionOptionsPingFederate {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsPlanningCenter {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientId>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientId>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecret>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOAuth2>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -3558,158 +3624,166 @@ Oauth2 = "oauth2",
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsSAML {
-    /// `assertion_decryption_settings` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assertion_decryption_settings: Option<ConnectionAssertionDecryptionSettings>,
-    /// `cert` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cert: Option<ConnectionSigningCertificateDerSAML>,
-    /// `debug` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub debug: Option<ConnectionDebugSAML>,
-    /// `decryptionKey` (optional).
+    /// `assertion_decryption_settings` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub assertion_decryption_settings: Nullable<ConnectionAssertionDecryptionSettings>,
+    /// `cert` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub cert: Nullable<ConnectionSigningCertificateDerSAML>,
+    /// `debug` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub debug: Nullable<ConnectionDebugSAML>,
+    /// `decryptionKey` (nullable).
     #[serde(
         rename = "decryptionKey",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub decryption_key: Option<ConnectionDecryptionKeySAML>,
-    /// `deflate` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deflate: Option<ConnectionOptionsDeflateSAML>,
-    /// `destinationUrl` (optional).
+    pub decryption_key: Nullable<ConnectionDecryptionKeySAML>,
+    /// `deflate` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub deflate: Nullable<ConnectionOptionsDeflateSAML>,
+    /// `destinationUrl` (nullable).
     #[serde(
         rename = "destinationUrl",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub destination_url: Option<ConnectionDestinationUrlSAML>,
-    /// `digestAlgorithm` (optional).
+    pub destination_url: Nullable<ConnectionDestinationUrlSAML>,
+    /// `digestAlgorithm` (nullable).
     #[serde(
         rename = "digestAlgorithm",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub digest_algorithm: Option<ConnectionDigestAlgorithmSAML>,
-    /// `disableSignout` (optional).
+    pub digest_algorithm: Nullable<ConnectionDigestAlgorithmSAML>,
+    /// `disableSignout` (nullable).
     #[serde(
         rename = "disableSignout",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub disable_signout: Option<bool>,
-    /// `domain_aliases` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain_aliases: Option<ConnectionDomainAliasesSAML>,
-    /// `entityId` (optional).
-    #[serde(rename = "entityId", default, skip_serializing_if = "Option::is_none")]
-    pub entity_id: Option<ConnectionEntityIdSAML>,
-    /// `fieldsMap` (optional).
-    #[serde(rename = "fieldsMap", default, skip_serializing_if = "Option::is_none")]
-    pub fields_map: Option<ConnectionFieldsMapSAML>,
-    /// `global_token_revocation_jwt_iss` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub global_token_revocation_jwt_iss: Option<ConnectionGlobalTokenRevocationJwtIssSAML>,
-    /// `global_token_revocation_jwt_sub` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub global_token_revocation_jwt_sub: Option<ConnectionGlobalTokenRevocationJwtSubSAML>,
-    /// `icon_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon_url: Option<ConnectionIconUrlSAML>,
-    /// `idpinitiated` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idpinitiated: Option<ConnectionOptionsIdpinitiatedSAML>,
-    /// `metadataUrl` (optional).
+    pub disable_signout: Nullable<bool>,
+    /// `domain_aliases` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub domain_aliases: Nullable<ConnectionDomainAliasesSAML>,
+    /// `entityId` (nullable).
+    #[serde(
+        rename = "entityId",
+        default,
+        skip_serializing_if = "Nullable::is_absent"
+    )]
+    pub entity_id: Nullable<ConnectionEntityIdSAML>,
+    /// `fieldsMap` (nullable).
+    #[serde(
+        rename = "fieldsMap",
+        default,
+        skip_serializing_if = "Nullable::is_absent"
+    )]
+    pub fields_map: Nullable<ConnectionFieldsMapSAML>,
+    /// `global_token_revocation_jwt_iss` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub global_token_revocation_jwt_iss: Nullable<ConnectionGlobalTokenRevocationJwtIssSAML>,
+    /// `global_token_revocation_jwt_sub` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub global_token_revocation_jwt_sub: Nullable<ConnectionGlobalTokenRevocationJwtSubSAML>,
+    /// `icon_url` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub icon_url: Nullable<ConnectionIconUrlSAML>,
+    /// `idpinitiated` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub idpinitiated: Nullable<ConnectionOptionsIdpinitiatedSAML>,
+    /// `metadataUrl` (nullable).
     #[serde(
         rename = "metadataUrl",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub metadata_url: Option<ConnectionMetadataUrlSAML>,
-    /// `metadataXml` (optional).
+    pub metadata_url: Nullable<ConnectionMetadataUrlSAML>,
+    /// `metadataXml` (nullable).
     #[serde(
         rename = "metadataXml",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub metadata_xml: Option<ConnectionMetadataXmlSAML>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `protocolBinding` (optional).
+    pub metadata_xml: Nullable<ConnectionMetadataXmlSAML>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `protocolBinding` (nullable).
     #[serde(
         rename = "protocolBinding",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub protocol_binding: Option<ConnectionProtocolBindingSAML>,
-    /// `recipientUrl` (optional).
+    pub protocol_binding: Nullable<ConnectionProtocolBindingSAML>,
+    /// `recipientUrl` (nullable).
     #[serde(
         rename = "recipientUrl",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub recipient_url: Option<ConnectionRecipientUrlSAML>,
-    /// `requestTemplate` (optional).
+    pub recipient_url: Nullable<ConnectionRecipientUrlSAML>,
+    /// `requestTemplate` (nullable).
     #[serde(
         rename = "requestTemplate",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub request_template: Option<ConnectionRequestTemplateSAML>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
-    /// `signInEndpoint` (optional).
+    pub request_template: Nullable<ConnectionRequestTemplateSAML>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
+    /// `signInEndpoint` (nullable).
     #[serde(
         rename = "signInEndpoint",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub sign_in_endpoint: Option<ConnectionSignInEndpointSAML>,
-    /// `signOutEndpoint` (optional).
+    pub sign_in_endpoint: Nullable<ConnectionSignInEndpointSAML>,
+    /// `signOutEndpoint` (nullable).
     #[serde(
         rename = "signOutEndpoint",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub sign_out_endpoint: Option<ConnectionSignOutEndpointSAML>,
-    /// `signSAMLRequest` (optional).
+    pub sign_out_endpoint: Nullable<ConnectionSignOutEndpointSAML>,
+    /// `signSAMLRequest` (nullable).
     #[serde(
         rename = "signSAMLRequest",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub sign_saml_request: Option<ConnectionSignSAMLRequestSAML>,
-    /// `signatureAlgorithm` (optional).
+    pub sign_saml_request: Nullable<ConnectionSignSAMLRequestSAML>,
+    /// `signatureAlgorithm` (nullable).
     #[serde(
         rename = "signatureAlgorithm",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub signature_algorithm: Option<ConnectionSignatureAlgorithmSAML>,
-    /// `signingCert` (optional).
+    pub signature_algorithm: Nullable<ConnectionSignatureAlgorithmSAML>,
+    /// `signingCert` (nullable).
     #[serde(
         rename = "signingCert",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub signing_cert: Option<ConnectionSigningCertSAML>,
-    /// `signing_key` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signing_key: Option<ConnectionSigningKeySAML>,
-    /// `tenant_domain` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_domain: Option<ConnectionTenantDomainSAML>,
-    /// `thumbprints` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thumbprints: Option<ConnectionThumbprintsSAML>,
+    pub signing_cert: Nullable<ConnectionSigningCertSAML>,
+    /// `signing_key` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub signing_key: Nullable<ConnectionSigningKeySAML>,
+    /// `tenant_domain` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub tenant_domain: Nullable<ConnectionTenantDomainSAML>,
+    /// `thumbprints` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub thumbprints: Nullable<ConnectionThumbprintsSAML>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// `user_id_attribute` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id_attribute: Option<ConnectionUserIdAttributeSAML>,
+    /// `user_id_attribute` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub user_id_attribute: Nullable<ConnectionUserIdAttributeSAML>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3719,51 +3793,51 @@ pub struct ConnectionOptionsSAML {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsSMS {
-    /// `brute_force_protection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub brute_force_protection: Option<bool>,
-    /// `disable_signup` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disable_signup: Option<ConnectionDisableSignupSMS>,
-    /// `forward_req_info` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub forward_req_info: Option<ConnectionForwardReqInfoSMS>,
-    /// `from` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<ConnectionFromSMS>,
+    /// `brute_force_protection` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub brute_force_protection: Nullable<bool>,
+    /// `disable_signup` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub disable_signup: Nullable<ConnectionDisableSignupSMS>,
+    /// `forward_req_info` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub forward_req_info: Nullable<ConnectionForwardReqInfoSMS>,
+    /// `from` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub from: Nullable<ConnectionFromSMS>,
     /// `gateway_authentication` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub gateway_authentication: Nullable<ConnectionGatewayAuthenticationSMS>,
-    /// `gateway_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gateway_url: Option<ConnectionGatewayUrlSMS>,
-    /// `messaging_service_sid` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub messaging_service_sid: Option<ConnectionMessagingServiceSidSMS>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `provider` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<ConnectionProviderSMS>,
-    /// `syntax` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub syntax: Option<ConnectionTemplateSyntaxEnumSMS>,
-    /// `template` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<ConnectionTemplateSMS>,
-    /// `totp` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub totp: Option<ConnectionTotpSMS>,
-    /// `twilio_sid` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub twilio_sid: Option<ConnectionTwilioSidSMS>,
-    /// `twilio_token` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub twilio_token: Option<ConnectionTwilioTokenSMS>,
+    /// `gateway_url` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub gateway_url: Nullable<ConnectionGatewayUrlSMS>,
+    /// `messaging_service_sid` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub messaging_service_sid: Nullable<ConnectionMessagingServiceSidSMS>,
+    /// `name` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub name: Nullable<String>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `provider` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub provider: Nullable<ConnectionProviderSMS>,
+    /// `syntax` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub syntax: Nullable<ConnectionTemplateSyntaxEnumSMS>,
+    /// `template` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub template: Nullable<ConnectionTemplateSMS>,
+    /// `totp` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub totp: Nullable<ConnectionTotpSMS>,
+    /// `twilio_sid` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub twilio_sid: Nullable<ConnectionTwilioSidSMS>,
+    /// `twilio_token` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub twilio_token: Nullable<ConnectionTwilioTokenSMS>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -3773,27 +3847,27 @@ pub struct ConnectionOptionsSMS {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsSalesforce {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientIdSalesforce>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecretSalesforce>,
-    /// `freeform_scopes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub freeform_scopes: Option<ConnectionFreeformScopesSalesforce>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `profile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<bool>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeSalesforce>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientIdSalesforce>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecretSalesforce>,
+    /// `freeform_scopes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub freeform_scopes: Nullable<ConnectionFreeformScopesSalesforce>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `profile` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub profile: Nullable<bool>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeSalesforce>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -3806,30 +3880,30 @@ pub struct ConnectionOptionsSalesforce {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsSalesforceCommunity {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientIdSalesforce>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecretSalesforce>,
-    /// `community_base_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub community_base_url: Option<ConnectionCommunityBaseUrlSalesforce>,
-    /// `freeform_scopes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub freeform_scopes: Option<ConnectionFreeformScopesSalesforce>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `profile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<bool>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeSalesforce>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientIdSalesforce>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecretSalesforce>,
+    /// `community_base_url` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub community_base_url: Nullable<ConnectionCommunityBaseUrlSalesforce>,
+    /// `freeform_scopes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub freeform_scopes: Nullable<ConnectionFreeformScopesSalesforce>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `profile` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub profile: Nullable<bool>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeSalesforce>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -3848,21 +3922,21 @@ pub type ConnectionOptionsScopeTwitter = ConnectionScopeArray;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsSharepoint {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientId>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientId>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecret>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOAuth2>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -3875,21 +3949,21 @@ pub struct ConnectionOptionsSharepoint {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsShop {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientId>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientId>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecret>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOAuth2>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -3902,21 +3976,21 @@ pub struct ConnectionOptionsShop {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsShopify {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientId>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientId>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecret>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOAuth2>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -3929,21 +4003,21 @@ pub struct ConnectionOptionsShopify {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsSoundcloud {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientId>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientId>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecret>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOAuth2>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -3956,21 +4030,21 @@ pub struct ConnectionOptionsSoundcloud {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsThirtySevenSignals {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientId>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientId>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecret>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOAuth2>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -3983,42 +4057,42 @@ pub struct ConnectionOptionsThirtySevenSignals {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsTwitter {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionOptionsClientIdTwitter>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionOptionsClientSecretTwitter>,
-    /// `freeform_scopes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub freeform_scopes: Option<ConnectionScopeArray>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `offline_access` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offline_access: Option<bool>,
-    /// `profile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<bool>,
-    /// `protocol` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<ConnectionOptionsProtocolEnumTwitter>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionOptionsScopeTwitter>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
-    /// `tweet_read` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tweet_read: Option<bool>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionOptionsClientIdTwitter>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionOptionsClientSecretTwitter>,
+    /// `freeform_scopes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub freeform_scopes: Nullable<ConnectionScopeArray>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `offline_access` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub offline_access: Nullable<bool>,
+    /// `profile` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub profile: Nullable<bool>,
+    /// `protocol` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub protocol: Nullable<ConnectionOptionsProtocolEnumTwitter>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionOptionsScopeTwitter>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
+    /// `tweet_read` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub tweet_read: Nullable<bool>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// `users_read` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub users_read: Option<bool>,
+    /// `users_read` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub users_read: Nullable<bool>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -4028,21 +4102,21 @@ pub struct ConnectionOptionsTwitter {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsUntappd {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientId>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientId>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecret>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOAuth2>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -4055,21 +4129,21 @@ pub struct ConnectionOptionsUntappd {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsVkontakte {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientId>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientId>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecret>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOAuth2>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -4082,21 +4156,21 @@ pub struct ConnectionOptionsVkontakte {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsWeibo {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientId>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientId>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecret>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOAuth2>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -4109,204 +4183,204 @@ pub struct ConnectionOptionsWeibo {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsWindowsLive {
-    /// `applications` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub applications: Option<bool>,
-    /// `applications_create` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub applications_create: Option<bool>,
-    /// `basic` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub basic: Option<bool>,
-    /// `birthday` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub birthday: Option<bool>,
-    /// `calendars` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub calendars: Option<bool>,
-    /// `calendars_update` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub calendars_update: Option<bool>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientIdWindowsLive>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecretWindowsLive>,
-    /// `contacts_birthday` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contacts_birthday: Option<bool>,
-    /// `contacts_calendars` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contacts_calendars: Option<bool>,
-    /// `contacts_create` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contacts_create: Option<bool>,
-    /// `contacts_photos` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contacts_photos: Option<bool>,
-    /// `contacts_skydrive` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contacts_skydrive: Option<bool>,
-    /// `directory_accessasuser_all` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub directory_accessasuser_all: Option<bool>,
-    /// `directory_read_all` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub directory_read_all: Option<bool>,
-    /// `directory_readwrite_all` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub directory_readwrite_all: Option<bool>,
-    /// `emails` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub emails: Option<bool>,
-    /// `events_create` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub events_create: Option<bool>,
-    /// `freeform_scopes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub freeform_scopes: Option<ConnectionFreeformScopesWindowsLive>,
-    /// `graph_calendars` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graph_calendars: Option<bool>,
-    /// `graph_calendars_update` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graph_calendars_update: Option<bool>,
-    /// `graph_contacts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graph_contacts: Option<bool>,
-    /// `graph_contacts_update` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graph_contacts_update: Option<bool>,
-    /// `graph_device` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graph_device: Option<bool>,
-    /// `graph_device_command` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graph_device_command: Option<bool>,
-    /// `graph_emails` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graph_emails: Option<bool>,
-    /// `graph_emails_update` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graph_emails_update: Option<bool>,
-    /// `graph_files` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graph_files: Option<bool>,
-    /// `graph_files_all` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graph_files_all: Option<bool>,
-    /// `graph_files_all_update` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graph_files_all_update: Option<bool>,
-    /// `graph_files_update` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graph_files_update: Option<bool>,
-    /// `graph_notes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graph_notes: Option<bool>,
-    /// `graph_notes_create` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graph_notes_create: Option<bool>,
-    /// `graph_notes_update` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graph_notes_update: Option<bool>,
-    /// `graph_tasks` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graph_tasks: Option<bool>,
-    /// `graph_tasks_update` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graph_tasks_update: Option<bool>,
-    /// `graph_user` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graph_user: Option<bool>,
-    /// `graph_user_activity` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graph_user_activity: Option<bool>,
-    /// `graph_user_update` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graph_user_update: Option<bool>,
-    /// `group_read_all` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group_read_all: Option<bool>,
-    /// `group_readwrite_all` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group_readwrite_all: Option<bool>,
-    /// `mail_readwrite_all` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mail_readwrite_all: Option<bool>,
-    /// `mail_send` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mail_send: Option<bool>,
-    /// `messenger` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub messenger: Option<bool>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `offline_access` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offline_access: Option<bool>,
-    /// `phone_numbers` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_numbers: Option<bool>,
-    /// `photos` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub photos: Option<bool>,
-    /// `postal_addresses` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postal_addresses: Option<bool>,
-    /// `rolemanagement_read_all` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rolemanagement_read_all: Option<bool>,
-    /// `rolemanagement_readwrite_directory` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rolemanagement_readwrite_directory: Option<bool>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeArrayWindowsLive>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
-    /// `share` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub share: Option<bool>,
-    /// `signin` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signin: Option<bool>,
-    /// `sites_read_all` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sites_read_all: Option<bool>,
-    /// `sites_readwrite_all` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sites_readwrite_all: Option<bool>,
-    /// `skydrive` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skydrive: Option<bool>,
-    /// `skydrive_update` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skydrive_update: Option<bool>,
-    /// `strategy_version` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strategy_version: Option<ConnectionStrategyVersionEnumWindowsLive>,
-    /// `team_readbasic_all` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team_readbasic_all: Option<bool>,
-    /// `team_readwrite_all` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team_readwrite_all: Option<bool>,
+    /// `applications` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub applications: Nullable<bool>,
+    /// `applications_create` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub applications_create: Nullable<bool>,
+    /// `basic` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub basic: Nullable<bool>,
+    /// `birthday` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub birthday: Nullable<bool>,
+    /// `calendars` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub calendars: Nullable<bool>,
+    /// `calendars_update` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub calendars_update: Nullable<bool>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientIdWindowsLive>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecretWindowsLive>,
+    /// `contacts_birthday` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub contacts_birthday: Nullable<bool>,
+    /// `contacts_calendars` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub contacts_calendars: Nullable<bool>,
+    /// `contacts_create` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub contacts_create: Nullable<bool>,
+    /// `contacts_photos` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub contacts_photos: Nullable<bool>,
+    /// `contacts_skydrive` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub contacts_skydrive: Nullable<bool>,
+    /// `directory_accessasuser_all` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub directory_accessasuser_all: Nullable<bool>,
+    /// `directory_read_all` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub directory_read_all: Nullable<bool>,
+    /// `directory_readwrite_all` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub directory_readwrite_all: Nullable<bool>,
+    /// `emails` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub emails: Nullable<bool>,
+    /// `events_create` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub events_create: Nullable<bool>,
+    /// `freeform_scopes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub freeform_scopes: Nullable<ConnectionFreeformScopesWindowsLive>,
+    /// `graph_calendars` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub graph_calendars: Nullable<bool>,
+    /// `graph_calendars_update` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub graph_calendars_update: Nullable<bool>,
+    /// `graph_contacts` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub graph_contacts: Nullable<bool>,
+    /// `graph_contacts_update` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub graph_contacts_update: Nullable<bool>,
+    /// `graph_device` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub graph_device: Nullable<bool>,
+    /// `graph_device_command` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub graph_device_command: Nullable<bool>,
+    /// `graph_emails` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub graph_emails: Nullable<bool>,
+    /// `graph_emails_update` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub graph_emails_update: Nullable<bool>,
+    /// `graph_files` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub graph_files: Nullable<bool>,
+    /// `graph_files_all` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub graph_files_all: Nullable<bool>,
+    /// `graph_files_all_update` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub graph_files_all_update: Nullable<bool>,
+    /// `graph_files_update` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub graph_files_update: Nullable<bool>,
+    /// `graph_notes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub graph_notes: Nullable<bool>,
+    /// `graph_notes_create` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub graph_notes_create: Nullable<bool>,
+    /// `graph_notes_update` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub graph_notes_update: Nullable<bool>,
+    /// `graph_tasks` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub graph_tasks: Nullable<bool>,
+    /// `graph_tasks_update` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub graph_tasks_update: Nullable<bool>,
+    /// `graph_user` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub graph_user: Nullable<bool>,
+    /// `graph_user_activity` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub graph_user_activity: Nullable<bool>,
+    /// `graph_user_update` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub graph_user_update: Nullable<bool>,
+    /// `group_read_all` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub group_read_all: Nullable<bool>,
+    /// `group_readwrite_all` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub group_readwrite_all: Nullable<bool>,
+    /// `mail_readwrite_all` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub mail_readwrite_all: Nullable<bool>,
+    /// `mail_send` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub mail_send: Nullable<bool>,
+    /// `messenger` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub messenger: Nullable<bool>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `offline_access` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub offline_access: Nullable<bool>,
+    /// `phone_numbers` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub phone_numbers: Nullable<bool>,
+    /// `photos` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub photos: Nullable<bool>,
+    /// `postal_addresses` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub postal_addresses: Nullable<bool>,
+    /// `rolemanagement_read_all` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub rolemanagement_read_all: Nullable<bool>,
+    /// `rolemanagement_readwrite_directory` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub rolemanagement_readwrite_directory: Nullable<bool>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeArrayWindowsLive>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
+    /// `share` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub share: Nullable<bool>,
+    /// `signin` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub signin: Nullable<bool>,
+    /// `sites_read_all` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub sites_read_all: Nullable<bool>,
+    /// `sites_readwrite_all` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub sites_readwrite_all: Nullable<bool>,
+    /// `skydrive` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub skydrive: Nullable<bool>,
+    /// `skydrive_update` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub skydrive_update: Nullable<bool>,
+    /// `strategy_version` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub strategy_version: Nullable<ConnectionStrategyVersionEnumWindowsLive>,
+    /// `team_readbasic_all` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub team_readbasic_all: Nullable<bool>,
+    /// `team_readwrite_all` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub team_readwrite_all: Nullable<bool>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// `user_read_all` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_read_all: Option<bool>,
-    /// `user_readbasic_all` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_readbasic_all: Option<bool>,
-    /// `work_profile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub work_profile: Option<bool>,
+    /// `user_read_all` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub user_read_all: Nullable<bool>,
+    /// `user_readbasic_all` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub user_readbasic_all: Nullable<bool>,
+    /// `work_profile` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub work_profile: Nullable<bool>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -4316,21 +4390,21 @@ pub struct ConnectionOptionsWindowsLive {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsWordpress {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientId>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientId>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecret>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOAuth2>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -4343,21 +4417,21 @@ pub struct ConnectionOptionsWordpress {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsYahoo {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientId>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientId>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecret>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOAuth2>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -4370,21 +4444,21 @@ pub struct ConnectionOptionsYahoo {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionOptionsYandex {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<ConnectionClientId>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_persistent_attrs: Option<ConnectionNonPersistentAttrs>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
+    /// `client_id` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_id: Nullable<ConnectionClientId>,
+    /// `client_secret` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub client_secret: Nullable<ConnectionClientSecret>,
+    /// `non_persistent_attrs` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
+    /// `scope` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub scope: Nullable<ConnectionScopeOAuth2>,
+    /// `set_user_root_attributes` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
     /// `upstream_params` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upstream_params: Nullable<ConnectionUpstreamParams>,
@@ -4469,8 +4543,9 @@ pub struct ConnectionPasswordDictionaryOptions {
     /// `dictionary` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dictionary: Option<Vec<String>>,
-    /// `enable` (required).
-    pub enable: bool,
+    /// `enable` (required by the spec; Auth0 may omit it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -4480,8 +4555,9 @@ pub struct ConnectionPasswordDictionaryOptions {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionPasswordHistoryOptions {
-    /// `enable` (required).
-    pub enable: bool,
+    /// `enable` (required by the spec; Auth0 may omit it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
     /// `size` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
@@ -4494,8 +4570,9 @@ pub struct ConnectionPasswordHistoryOptions {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionPasswordNoPersonalInfoOptions {
-    /// `enable` (required).
-    pub enable: bool,
+    /// `enable` (required by the spec; Auth0 may omit it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -7903,10 +7980,12 @@ pub type ConnectionUserinfoSigningAlgValuesSupported = Vec<String>;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectionUsernameValidationOptions {
-    /// `max` (required).
-    pub max: i64,
-    /// `min` (required).
-    pub min: i64,
+    /// `max` (required by the spec; Auth0 may omit it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+    /// `min` (required by the spec; Auth0 may omit it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

@@ -1921,12 +1921,12 @@ pub struct FormHiddenField {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FormLanguages {
-    /// `default` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    /// `primary` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary: Option<String>,
+    /// `default` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub default: Nullable<String>,
+    /// `primary` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub primary: Nullable<String>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -2092,12 +2092,12 @@ pub struct FormStartNode {
     /// `coordinates` (nullable).
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub coordinates: Nullable<FormNodeCoordinates>,
-    /// `hidden_fields` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hidden_fields: Option<Vec<FormHiddenField>>,
-    /// `next_node` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_node: Option<FormNodePointer>,
+    /// `hidden_fields` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub hidden_fields: Nullable<Vec<FormHiddenField>>,
+    /// `next_node` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub next_node: Nullable<FormNodePointer>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -2152,9 +2152,9 @@ pub struct FormStepConfig {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FormStyle {
-    /// `css` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub css: Option<String>,
+    /// `css` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub css: Nullable<String>,
     /// Fields the spec does not describe, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

@@ -494,9 +494,10 @@ impl BrandingPhoneProvidersDeleteRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -666,9 +667,10 @@ impl BrandingPhoneTemplatesDeleteRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -823,9 +825,10 @@ impl BrandingTemplatesDeleteUniversalLoginRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -868,9 +871,10 @@ impl BrandingTemplatesUpdateUniversalLoginRequest {
         Ok(req)
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()?).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()?).await
     }
 }
 
@@ -942,9 +946,10 @@ impl BrandingThemesDeleteRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 

@@ -512,11 +512,15 @@ impl ConnectionsUsers {
     /// Delete a connection user.
     ///
     /// `DELETE /connections/{id}/users` ([Auth0 docs](https://auth0.com/docs/api/management/v2/connections/delete-users-by-email)).
-    pub fn delete_by_email(&self, id: impl Into<String>) -> ConnectionsUsersDeleteByEmailRequest {
+    pub fn delete_by_email(
+        &self,
+        id: impl Into<String>,
+        email: impl Into<String>,
+    ) -> ConnectionsUsersDeleteByEmailRequest {
         ConnectionsUsersDeleteByEmailRequest {
             client: self.client.clone(),
             id: id.into(),
-            email: None,
+            email: email.into(),
         }
     }
 }
@@ -791,9 +795,10 @@ impl ConnectionsDeleteRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -951,9 +956,10 @@ impl ConnectionsClientsUpdateRequest {
         Ok(req)
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()?).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()?).await
     }
 }
 
@@ -978,9 +984,10 @@ impl ConnectionsDirectoryProvisioningDeleteRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -1222,9 +1229,10 @@ impl ConnectionsDirectoryProvisioningSetRequest {
         Ok(req)
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()?).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()?).await
     }
 }
 
@@ -1338,9 +1346,10 @@ impl ConnectionsScimConfigurationDeleteRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -1543,9 +1552,10 @@ impl ConnectionsScimConfigurationTokensDeleteRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -1570,9 +1580,10 @@ impl ConnectionsCheckStatusRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -1582,16 +1593,10 @@ impl ConnectionsCheckStatusRequest {
 pub struct ConnectionsUsersDeleteByEmailRequest {
     client: ManagementClient,
     id: String,
-    email: Option<String>,
+    email: String,
 }
 
 impl ConnectionsUsersDeleteByEmailRequest {
-    /// Sets the `email` query parameter.
-    pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-
     fn request(&self) -> ApiRequest {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(
@@ -1601,12 +1606,13 @@ impl ConnectionsUsersDeleteByEmailRequest {
                 encode_path_segment(self.id.as_str())
             ),
         );
-        req = req.query_opt("email", self.email.as_ref());
+        req = req.query("email", &self.email);
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }

@@ -289,9 +289,10 @@ impl HooksDeleteRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -373,9 +374,10 @@ impl HooksSecretsDeleteRequest {
         Ok(req)
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()?).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()?).await
     }
 }
 
@@ -423,9 +425,10 @@ impl HooksSecretsUpdateRequest {
         Ok(req)
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()?).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()?).await
     }
 }
 
@@ -449,8 +452,9 @@ impl HooksSecretsCreateRequest {
         Ok(req)
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()?).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()?).await
     }
 }

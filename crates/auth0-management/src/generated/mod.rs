@@ -105,3 +105,18 @@ pub use user_blocks::*;
 pub use user_grants::*;
 pub use users::*;
 pub use verifiable_credentials::*;
+
+/// Runs a request whose spec declares no response body, keeping any JSON Auth0 sends.
+async fn execute_optional_json(
+    client: &crate::ManagementClient,
+    req: crate::request::ApiRequest,
+) -> Result<crate::request::ApiResponse<Option<serde_json::Value>>, auth0_core::Error> {
+    let response = client.execute(req).await?;
+    if response.value.iter().all(u8::is_ascii_whitespace) {
+        return Ok(response.map(|_| None));
+    }
+    let value = serde_json::from_slice(&response.value).map_err(|e| {
+        auth0_core::Error::Decode(auth0_core::DecodeError::from_json("response body", &e))
+    })?;
+    Ok(response.map(|_| Some(value)))
+}

@@ -760,14 +760,15 @@ impl OrganizationsMembersEffectiveRolesSourcesGroups {
         &self,
         id: impl Into<String>,
         user_id: impl Into<String>,
+        role_id: impl Into<String>,
     ) -> OrganizationsMembersEffectiveRolesSourcesGroupsListRequest {
         OrganizationsMembersEffectiveRolesSourcesGroupsListRequest {
             client: self.client.clone(),
             id: id.into(),
             user_id: user_id.into(),
+            role_id: role_id.into(),
             from: None,
             take: None,
-            role_id: None,
         }
     }
 }
@@ -991,9 +992,10 @@ impl OrganizationsDeleteRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -1201,9 +1203,10 @@ impl OrganizationsClientGrantsDeleteRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -1343,9 +1346,10 @@ impl OrganizationsConnectionsDeleteRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -1565,9 +1569,10 @@ impl OrganizationsDiscoveryDomainsDeleteRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -1761,9 +1766,10 @@ impl OrganizationsEnabledConnectionsDeleteRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -1996,9 +2002,10 @@ impl OrganizationsInvitationsDeleteRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -2072,9 +2079,10 @@ impl OrganizationsMembersDeleteRequest {
         Ok(req)
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()?).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()?).await
     }
 }
 
@@ -2205,9 +2213,10 @@ impl OrganizationsMembersCreateRequest {
         Ok(req)
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()?).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()?).await
     }
 }
 
@@ -2287,9 +2296,9 @@ pub struct OrganizationsMembersEffectiveRolesSourcesGroupsListRequest {
     client: ManagementClient,
     id: String,
     user_id: String,
+    role_id: String,
     from: Option<String>,
     take: Option<i64>,
-    role_id: Option<String>,
 }
 
 impl OrganizationsMembersEffectiveRolesSourcesGroupsListRequest {
@@ -2305,12 +2314,6 @@ impl OrganizationsMembersEffectiveRolesSourcesGroupsListRequest {
         self
     }
 
-    /// Sets the `role_id` query parameter.
-    pub fn role_id(mut self, value: impl Into<String>) -> Self {
-        self.role_id = Some(value.into());
-        self
-    }
-
     fn request(&self) -> ApiRequest {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(
@@ -2323,7 +2326,7 @@ impl OrganizationsMembersEffectiveRolesSourcesGroupsListRequest {
         );
         req = req.query_opt("from", self.from.as_ref());
         req = req.query_opt("take", self.take.as_ref());
-        req = req.query_opt("role_id", self.role_id.as_ref());
+        req = req.query("role_id", &self.role_id);
         req
     }
 
@@ -2379,9 +2382,10 @@ impl OrganizationsMembersRolesDeleteRequest {
         Ok(req)
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()?).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()?).await
     }
 }
 
@@ -2483,9 +2487,10 @@ impl OrganizationsMembersRolesAssignRequest {
         Ok(req)
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()?).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()?).await
     }
 }
 
@@ -2577,9 +2582,10 @@ impl OrganizationsGroupsRolesDeleteRequest {
         Ok(req)
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()?).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()?).await
     }
 }
 
@@ -2673,8 +2679,9 @@ impl OrganizationsGroupsRolesCreateRequest {
         Ok(req)
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()?).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()?).await
     }
 }

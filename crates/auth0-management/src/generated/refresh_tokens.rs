@@ -34,10 +34,10 @@ impl RefreshTokens {
     /// Get refresh tokens.
     ///
     /// `GET /refresh-tokens` ([Auth0 docs](https://auth0.com/docs/api/management/v2/refresh-tokens/get-refresh-tokens)).
-    pub fn list(&self) -> RefreshTokensListRequest {
+    pub fn list(&self, user_id: impl Into<String>) -> RefreshTokensListRequest {
         RefreshTokensListRequest {
             client: self.client.clone(),
-            user_id: None,
+            user_id: user_id.into(),
             client_id: None,
             from: None,
             take: None,
@@ -100,7 +100,7 @@ impl RefreshTokens {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RefreshTokensListRequest {
     client: ManagementClient,
-    user_id: Option<String>,
+    user_id: String,
     client_id: Option<String>,
     from: Option<String>,
     take: Option<i64>,
@@ -109,12 +109,6 @@ pub struct RefreshTokensListRequest {
 }
 
 impl RefreshTokensListRequest {
-    /// Sets the `user_id` query parameter.
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
-        self
-    }
-
     /// Sets the `client_id` query parameter.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
@@ -148,7 +142,7 @@ impl RefreshTokensListRequest {
     fn request(&self) -> ApiRequest {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(Method::GET, "/refresh-tokens");
-        req = req.query_opt("user_id", self.user_id.as_ref());
+        req = req.query("user_id", &self.user_id);
         req = req.query_opt("client_id", self.client_id.as_ref());
         req = req.query_opt("from", self.from.as_ref());
         req = req.query_opt("take", self.take.as_ref());
@@ -202,9 +196,10 @@ impl RefreshTokensRevokeRequest {
         Ok(req)
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()?).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()?).await
     }
 }
 
@@ -226,9 +221,10 @@ impl RefreshTokensDeleteRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 

@@ -299,9 +299,10 @@ impl SelfServiceProfilesDeleteRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -502,8 +503,9 @@ impl SelfServiceProfilesSsoTicketRevokeRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }

@@ -34,20 +34,26 @@ impl UserBlocks {
     /// Unblock by identifier.
     ///
     /// `DELETE /user-blocks` ([Auth0 docs](https://auth0.com/docs/api/management/v2/user-blocks/delete-user-blocks)).
-    pub fn delete_by_identifier(&self) -> UserBlocksDeleteByIdentifierRequest {
+    pub fn delete_by_identifier(
+        &self,
+        identifier: impl Into<String>,
+    ) -> UserBlocksDeleteByIdentifierRequest {
         UserBlocksDeleteByIdentifierRequest {
             client: self.client.clone(),
-            identifier: None,
+            identifier: identifier.into(),
         }
     }
 
     /// Get blocks by identifier.
     ///
     /// `GET /user-blocks` ([Auth0 docs](https://auth0.com/docs/api/management/v2/user-blocks/get-user-blocks)).
-    pub fn list_by_identifier(&self) -> UserBlocksListByIdentifierRequest {
+    pub fn list_by_identifier(
+        &self,
+        identifier: impl Into<String>,
+    ) -> UserBlocksListByIdentifierRequest {
         UserBlocksListByIdentifierRequest {
             client: self.client.clone(),
-            identifier: None,
+            identifier: identifier.into(),
             consider_brute_force_enablement: None,
         }
     }
@@ -79,26 +85,21 @@ impl UserBlocks {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UserBlocksDeleteByIdentifierRequest {
     client: ManagementClient,
-    identifier: Option<String>,
+    identifier: String,
 }
 
 impl UserBlocksDeleteByIdentifierRequest {
-    /// Sets the `identifier` query parameter.
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.identifier = Some(value.into());
-        self
-    }
-
     fn request(&self) -> ApiRequest {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(Method::DELETE, "/user-blocks");
-        req = req.query_opt("identifier", self.identifier.as_ref());
+        req = req.query("identifier", &self.identifier);
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -107,17 +108,11 @@ impl UserBlocksDeleteByIdentifierRequest {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UserBlocksListByIdentifierRequest {
     client: ManagementClient,
-    identifier: Option<String>,
+    identifier: String,
     consider_brute_force_enablement: Option<bool>,
 }
 
 impl UserBlocksListByIdentifierRequest {
-    /// Sets the `identifier` query parameter.
-    pub fn identifier(mut self, value: impl Into<String>) -> Self {
-        self.identifier = Some(value.into());
-        self
-    }
-
     /// Sets the `consider_brute_force_enablement` query parameter.
     pub fn consider_brute_force_enablement(mut self, value: bool) -> Self {
         self.consider_brute_force_enablement = Some(value);
@@ -127,7 +122,7 @@ impl UserBlocksListByIdentifierRequest {
     fn request(&self) -> ApiRequest {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(Method::GET, "/user-blocks");
-        req = req.query_opt("identifier", self.identifier.as_ref());
+        req = req.query("identifier", &self.identifier);
         req = req.query_opt(
             "consider_brute_force_enablement",
             self.consider_brute_force_enablement.as_ref(),
@@ -161,9 +156,10 @@ impl UserBlocksDeleteRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 

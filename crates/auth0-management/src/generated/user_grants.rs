@@ -34,10 +34,10 @@ impl UserGrants {
     /// Delete a grant by user_id.
     ///
     /// `DELETE /grants` ([Auth0 docs](https://auth0.com/docs/api/management/v2/grants/delete-grants-by-user-id)).
-    pub fn delete_by_user_id(&self) -> UserGrantsDeleteByUserIdRequest {
+    pub fn delete_by_user_id(&self, user_id: impl Into<String>) -> UserGrantsDeleteByUserIdRequest {
         UserGrantsDeleteByUserIdRequest {
             client: self.client.clone(),
-            user_id: None,
+            user_id: user_id.into(),
         }
     }
 
@@ -72,26 +72,21 @@ impl UserGrants {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UserGrantsDeleteByUserIdRequest {
     client: ManagementClient,
-    user_id: Option<String>,
+    user_id: String,
 }
 
 impl UserGrantsDeleteByUserIdRequest {
-    /// Sets the `user_id` query parameter.
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = Some(value.into());
-        self
-    }
-
     fn request(&self) -> ApiRequest {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(Method::DELETE, "/grants");
-        req = req.query_opt("user_id", self.user_id.as_ref());
+        req = req.query("user_id", &self.user_id);
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -199,8 +194,9 @@ impl UserGrantsDeleteRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }

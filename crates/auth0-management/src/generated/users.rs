@@ -183,12 +183,12 @@ impl Users {
     /// Search Users by Email.
     ///
     /// `GET /users-by-email` ([Auth0 docs](https://auth0.com/docs/api/management/v2/users-by-email/get-users-by-email)).
-    pub fn list_users_by_email(&self) -> UsersListUsersByEmailRequest {
+    pub fn list_users_by_email(&self, email: impl Into<String>) -> UsersListUsersByEmailRequest {
         UsersListUsersByEmailRequest {
             client: self.client.clone(),
+            email: email.into(),
             fields: None,
             include_fields: None,
-            email: None,
         }
     }
 
@@ -422,13 +422,17 @@ impl UsersEffectivePermissions {
     /// Lists the permissions assigned to a user directly or through roles or groups.
     ///
     /// `GET /users/{id}/effective-permissions` ([Auth0 docs](https://auth0.com/docs/api/management/v2/users/get-user-effective-permissions)).
-    pub fn list(&self, id: impl Into<String>) -> UsersEffectivePermissionsListRequest {
+    pub fn list(
+        &self,
+        id: impl Into<String>,
+        resource_server_identifier: impl Into<String>,
+    ) -> UsersEffectivePermissionsListRequest {
         UsersEffectivePermissionsListRequest {
             client: self.client.clone(),
             id: id.into(),
+            resource_server_identifier: resource_server_identifier.into(),
             from: None,
             take: None,
-            resource_server_identifier: None,
         }
     }
 }
@@ -458,14 +462,19 @@ impl UsersEffectivePermissionsSourcesRoles {
     /// Lists the roles which grant the user a given permission (whether directly or through groups).
     ///
     /// `GET /users/{id}/effective-permissions/sources/effective-roles` ([Auth0 docs](https://auth0.com/docs/api/management/v2/users/get-user-effective-permission-role-sources)).
-    pub fn list(&self, id: impl Into<String>) -> UsersEffectivePermissionsSourcesRolesListRequest {
+    pub fn list(
+        &self,
+        id: impl Into<String>,
+        resource_server_identifier: impl Into<String>,
+        permission_name: impl Into<String>,
+    ) -> UsersEffectivePermissionsSourcesRolesListRequest {
         UsersEffectivePermissionsSourcesRolesListRequest {
             client: self.client.clone(),
             id: id.into(),
+            resource_server_identifier: resource_server_identifier.into(),
+            permission_name: permission_name.into(),
             from: None,
             take: None,
-            resource_server_identifier: None,
-            permission_name: None,
         }
     }
 }
@@ -522,11 +531,15 @@ impl UsersEffectiveRolesSourcesGroups {
     /// Get a user's role source groups.
     ///
     /// `GET /users/{id}/effective-roles/sources/groups` ([Auth0 docs](https://auth0.com/docs/api/management/v2/users/get-user-role-source-groups)).
-    pub fn list(&self, id: impl Into<String>) -> UsersEffectiveRolesSourcesGroupsListRequest {
+    pub fn list(
+        &self,
+        id: impl Into<String>,
+        role_id: impl Into<String>,
+    ) -> UsersEffectiveRolesSourcesGroupsListRequest {
         UsersEffectiveRolesSourcesGroupsListRequest {
             client: self.client.clone(),
             id: id.into(),
-            role_id: None,
+            role_id: role_id.into(),
             from: None,
             take: None,
         }
@@ -1076,9 +1089,9 @@ impl UsersCreateRequest {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersListUsersByEmailRequest {
     client: ManagementClient,
+    email: String,
     fields: Option<String>,
     include_fields: Option<bool>,
-    email: Option<String>,
 }
 
 impl UsersListUsersByEmailRequest {
@@ -1094,18 +1107,12 @@ impl UsersListUsersByEmailRequest {
         self
     }
 
-    /// Sets the `email` query parameter.
-    pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-
     fn request(&self) -> ApiRequest {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(Method::GET, "/users-by-email");
         req = req.query_opt("fields", self.fields.as_ref());
         req = req.query_opt("include_fields", self.include_fields.as_ref());
-        req = req.query_opt("email", self.email.as_ref());
+        req = req.query("email", &self.email);
         req
     }
 
@@ -1133,9 +1140,10 @@ impl UsersDeleteRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -1241,9 +1249,10 @@ impl UsersAuthenticationMethodsDeleteAllRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -1404,9 +1413,10 @@ impl UsersAuthenticationMethodsDeleteRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -1495,9 +1505,10 @@ impl UsersAuthenticatorsDeleteAllRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -1571,9 +1582,9 @@ impl UsersConnectedAccountsListRequest {
 pub struct UsersEffectivePermissionsListRequest {
     client: ManagementClient,
     id: String,
+    resource_server_identifier: String,
     from: Option<String>,
     take: Option<i64>,
-    resource_server_identifier: Option<String>,
 }
 
 impl UsersEffectivePermissionsListRequest {
@@ -1589,12 +1600,6 @@ impl UsersEffectivePermissionsListRequest {
         self
     }
 
-    /// Sets the `resource_server_identifier` query parameter.
-    pub fn resource_server_identifier(mut self, value: impl Into<String>) -> Self {
-        self.resource_server_identifier = Some(value.into());
-        self
-    }
-
     fn request(&self) -> ApiRequest {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(
@@ -1606,9 +1611,9 @@ impl UsersEffectivePermissionsListRequest {
         );
         req = req.query_opt("from", self.from.as_ref());
         req = req.query_opt("take", self.take.as_ref());
-        req = req.query_opt(
+        req = req.query(
             "resource_server_identifier",
-            self.resource_server_identifier.as_ref(),
+            &self.resource_server_identifier,
         );
         req
     }
@@ -1649,10 +1654,10 @@ impl UsersEffectivePermissionsListRequest {
 pub struct UsersEffectivePermissionsSourcesRolesListRequest {
     client: ManagementClient,
     id: String,
+    resource_server_identifier: String,
+    permission_name: String,
     from: Option<String>,
     take: Option<i64>,
-    resource_server_identifier: Option<String>,
-    permission_name: Option<String>,
 }
 
 impl UsersEffectivePermissionsSourcesRolesListRequest {
@@ -1668,18 +1673,6 @@ impl UsersEffectivePermissionsSourcesRolesListRequest {
         self
     }
 
-    /// Sets the `resource_server_identifier` query parameter.
-    pub fn resource_server_identifier(mut self, value: impl Into<String>) -> Self {
-        self.resource_server_identifier = Some(value.into());
-        self
-    }
-
-    /// Sets the `permission_name` query parameter.
-    pub fn permission_name(mut self, value: impl Into<String>) -> Self {
-        self.permission_name = Some(value.into());
-        self
-    }
-
     fn request(&self) -> ApiRequest {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(
@@ -1691,11 +1684,11 @@ impl UsersEffectivePermissionsSourcesRolesListRequest {
         );
         req = req.query_opt("from", self.from.as_ref());
         req = req.query_opt("take", self.take.as_ref());
-        req = req.query_opt(
+        req = req.query(
             "resource_server_identifier",
-            self.resource_server_identifier.as_ref(),
+            &self.resource_server_identifier,
         );
-        req = req.query_opt("permission_name", self.permission_name.as_ref());
+        req = req.query("permission_name", &self.permission_name);
         req
     }
 
@@ -1804,18 +1797,12 @@ impl UsersEffectiveRolesListRequest {
 pub struct UsersEffectiveRolesSourcesGroupsListRequest {
     client: ManagementClient,
     id: String,
-    role_id: Option<String>,
+    role_id: String,
     from: Option<String>,
     take: Option<i64>,
 }
 
 impl UsersEffectiveRolesSourcesGroupsListRequest {
-    /// Sets the `role_id` query parameter.
-    pub fn role_id(mut self, value: impl Into<String>) -> Self {
-        self.role_id = Some(value.into());
-        self
-    }
-
     /// Sets the `from` query parameter.
     pub fn from(mut self, value: impl Into<String>) -> Self {
         self.from = Some(value.into());
@@ -1837,7 +1824,7 @@ impl UsersEffectiveRolesSourcesGroupsListRequest {
                 encode_path_segment(self.id.as_str())
             ),
         );
-        req = req.query_opt("role_id", self.role_id.as_ref());
+        req = req.query("role_id", &self.role_id);
         req = req.query_opt("from", self.from.as_ref());
         req = req.query_opt("take", self.take.as_ref());
         req
@@ -1948,9 +1935,10 @@ impl UsersFederatedConnectionsTokensetsDeleteRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -2210,9 +2198,10 @@ impl UsersMultifactorInvalidateRememberBrowserRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -2239,9 +2228,10 @@ impl UsersMultifactorDeleteProviderRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -2339,9 +2329,10 @@ impl UsersPermissionsDeleteRequest {
         Ok(req)
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()?).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()?).await
     }
 }
 
@@ -2440,9 +2431,10 @@ impl UsersPermissionsCreateRequest {
         Ok(req)
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()?).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()?).await
     }
 }
 
@@ -2498,9 +2490,10 @@ impl UsersRevokeAccessRequest {
         Ok(req)
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()?).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()?).await
     }
 }
 
@@ -2527,9 +2520,10 @@ impl UsersRiskAssessmentsClearRequest {
         Ok(req)
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()?).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()?).await
     }
 }
 
@@ -2553,9 +2547,10 @@ impl UsersRolesDeleteRequest {
         Ok(req)
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()?).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()?).await
     }
 }
 
@@ -2645,9 +2640,10 @@ impl UsersRolesAssignRequest {
         Ok(req)
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()?).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()?).await
     }
 }
 
@@ -2672,9 +2668,10 @@ impl UsersRefreshTokenDeleteRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
@@ -2773,9 +2770,10 @@ impl UsersSessionsDeleteRequest {
         req
     }
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ApiResponse<()>, Error> {
-        self.client.execute_empty(self.request()).await
+    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
+    /// anyway is kept (`None` for an empty body).
+    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+        super::execute_optional_json(&self.client, self.request()).await
     }
 }
 
