@@ -35,9 +35,9 @@ use crate::auth::BearerAuthLayer;
 use crate::headers::{CustomDomainLayer, StaticHeadersLayer};
 use crate::request::{ApiRequest, ApiResponse, Target};
 use crate::retry::{RetryLayer, RetryPolicy};
-use auth0_core::assertion::ClientAssertionSigner;
 use crate::timeout::{AttemptTimeoutLayer, DEFAULT_ATTEMPT_TIMEOUT};
 use crate::token::{ClientAuth, ClientCredentials, DEFAULT_REFRESH_SKEW, TokenSource};
+use auth0_core::assertion::ClientAssertionSigner;
 
 /// The type-erased service every layer of the stack wraps: buffered request in, buffered
 /// response out, [`auth0_core::Error`] on failure. Clone, Send and Sync.

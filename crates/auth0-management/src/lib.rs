@@ -26,11 +26,11 @@ pub mod retry;
 pub mod timeout;
 pub mod token;
 
+/// The `private_key_jwt` client-assertion signer (shared with the Authentication API client).
+pub use auth0_core::assertion::{ClientAssertionSigner, KeyError, SigningAlgorithm};
 /// The typed Management API models (`auth0_core::management`).
 pub use auth0_core::management as models;
 pub use client::{HttpService, ManagementClient, ManagementClientBuilder};
 pub use request::{ApiRequest, ApiResponse, Multipart, RequestOptions, encode_path_segment};
 pub use retry::RetryPolicy;
-/// The `private_key_jwt` client-assertion signer (shared with the Authentication API client).
-pub use auth0_core::assertion::{ClientAssertionSigner, KeyError, SigningAlgorithm};
 pub use token::{StaticToken, TokenSource};

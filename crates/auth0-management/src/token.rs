@@ -213,7 +213,8 @@ impl Fetch {
         match &self.auth {
             ClientAuth::Secret(secret) => form.push(("client_secret", secret.expose_secret())),
             ClientAuth::PrivateKeyJwt(signer) => {
-                assertion = SecretString::from(signer.client_assertion(&self.client_id, &self.issuer)?);
+                assertion =
+                    SecretString::from(signer.client_assertion(&self.client_id, &self.issuer)?);
                 form.push(("client_assertion_type", CLIENT_ASSERTION_TYPE));
                 form.push(("client_assertion", assertion.expose_secret()));
             }

@@ -236,9 +236,12 @@ async fn static_token_401_is_returned_without_a_resend() {
 #[tokio::test]
 async fn private_key_jwt_client_gets_a_token() {
     let tenant = FakeTenant::start().await.unwrap();
-    let signer = ClientAssertionSigner::from_pem(seed::PKJWT_PRIVATE_KEY_PEM, auth0_management::SigningAlgorithm::RS256)
-        .unwrap()
-        .with_kid(seed::PKJWT_KID);
+    let signer = ClientAssertionSigner::from_pem(
+        seed::PKJWT_PRIVATE_KEY_PEM,
+        auth0_management::SigningAlgorithm::RS256,
+    )
+    .unwrap()
+    .with_kid(seed::PKJWT_KID);
     assert_eq!(signer.algorithm().as_str(), "RS256");
     let client = ManagementClient::builder(tenant.domain())
         .allow_insecure_http(true)
