@@ -20,16 +20,28 @@
 //!
 //! # Verify the access tokens your API receives
 //!
-//! ```no_run
-//! # #[cfg(feature = "jwt")]
-//! # async fn demo(bearer: &str) -> Result<(), Box<dyn std::error::Error>> {
+//! The examples below run against the embedded fake tenant (hidden lines start it); against a
+//! real tenant you pass `Domain::new("tenant.eu.auth0.com")?` and real credentials instead.
+//!
+//! ```
+//! # #[cfg(all(feature = "jwt", feature = "authentication"))]
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # use auth0_testing::{FakeTenant, seed};
+//! # let tenant = FakeTenant::start().await?;
+//! # let domain = tenant.domain();
+//! # let bearer = tenant.issue_access_token(seed::USER_ID, seed::API_IDENTIFIER, &["read:messages"]);
 //! use auth0::jwt::{AccessTokenVerifier, AsymmetricSignatureVerifier};
 //!
-//! let keys = AsymmetricSignatureVerifier::new("https://tenant.eu.auth0.com/.well-known/jwks.json")?;
-//! let verifier = AccessTokenVerifier::new(keys, "https://tenant.eu.auth0.com/", "https://api.example.com/");
-//! let claims = verifier.verify(bearer).await?;
-//! println!("request from {}", claims.sub);
+//! // Keys come from https://{domain}/.well-known/jwks.json, fetched on first use and cached.
+//! let keys = AsymmetricSignatureVerifier::for_domain(&domain)?;
+//! let verifier = AccessTokenVerifier::new(keys, domain.issuer(), "https://api.example.test/")
+//!     .require_scopes(["read:messages"]);
+//! let claims = verifier.verify(&bearer).await?;
+//! assert_eq!(claims.sub, seed::USER_ID);
 //! # Ok(()) }
+//! # #[cfg(not(all(feature = "jwt", feature = "authentication")))]
+//! # fn main() {}
 //! ```
 //!
 //! # Talk to a tenant
@@ -38,26 +50,42 @@
 //! build them once and clone them into your handlers. The management client fetches and
 //! refreshes its own machine-to-machine token.
 //!
-//! ```no_run
+//! ```
 //! # #[cfg(all(feature = "authentication", feature = "management"))]
-//! # async fn demo() -> Result<(), auth0::Error> {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # use auth0_testing::{FakeTenant, seed};
+//! # let tenant = FakeTenant::start().await?;
+//! # let domain = tenant.domain();
 //! use auth0::authentication::{AuthenticationClient, PasswordGrant};
-//! use auth0::management::ManagementClient;
-//! use auth0::Domain;
+//! use auth0::management::{ApiRequest, ManagementClient};
 //!
-//! let domain = Domain::new("tenant.eu.auth0.com").map_err(|e| auth0::Error::Config(e.to_string()))?;
 //! let auth = AuthenticationClient::builder(domain.clone())
-//!     .client_id("web-app-client-id")
-//!     .client_secret("web-app-secret")
+//!     .client_id(seed::WEB_CLIENT_ID)
+//!     .client_secret(seed::WEB_CLIENT_SECRET)
+//! #   .allow_insecure_http(true)
 //!     .build()?;
-//! let tokens = auth.token().password(PasswordGrant::new("alice@example.com", "s3cret")).await?;
-//! println!("scope {:?}", tokens.scope);
+//! let tokens = auth
+//!     .token()
+//!     .password(
+//!         PasswordGrant::new(seed::USER_EMAIL, seed::USER_PASSWORD)
+//!             .realm("Username-Password-Authentication")
+//!             .scope("openid profile email"),
+//!     )
+//!     .await?;
+//! assert!(tokens.id_token.is_some());
 //!
 //! let management = ManagementClient::builder(domain)
-//!     .client_credentials("m2m-client-id", "m2m-secret")
+//!     .client_credentials(seed::M2M_CLIENT_ID, seed::M2M_CLIENT_SECRET)
+//! #   .allow_insecure_http(true)
 //!     .build()?;
-//! let _ = management;
+//! let connections = management
+//!     .execute_json::<Vec<serde_json::Value>>(ApiRequest::new(http::Method::GET, "/connections"))
+//!     .await?;
+//! println!("{} connections, {:?} calls left", connections.value.len(), connections.meta.rate_limit.remaining);
 //! # Ok(()) }
+//! # #[cfg(not(all(feature = "authentication", feature = "management")))]
+//! # fn main() {}
 //! ```
 //!
 //! # Errors
