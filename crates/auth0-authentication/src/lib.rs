@@ -42,6 +42,7 @@
 //! }
 //! # Ok(()) }
 //! ```
+#![forbid(unsafe_code)]
 
 mod assertion;
 mod authorize;

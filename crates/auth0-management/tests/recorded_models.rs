@@ -123,7 +123,11 @@ fn recorded_responses_round_trip_through_the_models() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/go-auth0");
     let mut files = Vec::new();
     cassettes(&root, &mut files);
-    assert!(files.len() > 500, "expected the go-auth0 cassettes, found {}", files.len());
+    assert!(
+        files.len() > 500,
+        "expected the go-auth0 cassettes, found {}",
+        files.len()
+    );
 
     let mut checked = 0usize;
     let mut operations = BTreeMap::<&str, usize>::new();
@@ -133,7 +137,11 @@ fn recorded_responses_round_trip_through_the_models() {
         let text = std::fs::read_to_string(file).expect("cassette is readable");
         let cassette: Cassette = serde_norway::from_str(&text)
             .unwrap_or_else(|e| panic!("{}: not a go-vcr cassette: {e}", file.display()));
-        let name = file.strip_prefix(&root).unwrap_or(file).display().to_string();
+        let name = file
+            .strip_prefix(&root)
+            .unwrap_or(file)
+            .display()
+            .to_string();
         for interaction in cassette.interactions {
             let (req, resp) = (&interaction.request, &interaction.response);
             let url = req.url.split('?').next().unwrap_or_default();
@@ -156,16 +164,23 @@ fn recorded_responses_round_trip_through_the_models() {
             let Some((op, typed)) = operation_for(&req.method, path) else {
                 // Older endpoints go-auth0 v1 still called (e.g. `GET /blacklists/tokens`,
                 // `/prompts/mfa-push`): listed so a reader sees what was left out.
-                eprintln!("  not in the spec: {name}#{} {} {path}", interaction.id, req.method);
+                eprintln!(
+                    "  not in the spec: {name}#{} {} {path}",
+                    interaction.id, req.method
+                );
                 *skipped.entry("endpoint not in the spec").or_default() += 1;
                 continue;
             };
             if !typed {
-                *skipped.entry("operation has no JSON response schema").or_default() += 1;
+                *skipped
+                    .entry("operation has no JSON response schema")
+                    .or_default() += 1;
                 continue;
             }
             let Some(result) = response_types::roundtrip(op, &resp.body) else {
-                *skipped.entry("operation has no JSON response schema").or_default() += 1;
+                *skipped
+                    .entry("operation has no JSON response schema")
+                    .or_default() += 1;
                 continue;
             };
             checked += 1;
@@ -192,5 +207,9 @@ fn recorded_responses_round_trip_through_the_models() {
         eprintln!("  FAILED {failure}");
     }
     assert!(checked > 1000, "too few bodies checked: {checked}");
-    assert!(failures.is_empty(), "{} recorded bodies did not round-trip", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} recorded bodies did not round-trip",
+        failures.len()
+    );
 }

@@ -131,6 +131,9 @@ pub(crate) fn ops() -> Result<(), String> {
     if generated == total && missing.is_empty() {
         Ok(())
     } else {
-        Err(format!("{} operation(s) not generated", total - generated.min(total)))
+        Err(format!(
+            "{} operation(s) not generated",
+            total - generated.min(total)
+        ))
     }
 }

@@ -50,7 +50,8 @@ pub(crate) fn emit(types: &Types<'_>) -> Vec<(String, String)> {
     files
 }
 
-const MOD_DOC: &str = "//! Typed models of the Auth0 Management API, generated from Auth0's OpenAPI document.
+const MOD_DOC: &str =
+    "//! Typed models of the Auth0 Management API, generated from Auth0's OpenAPI document.
 //!
 //! Every object keeps the fields it does not know in `extra`; enums have an `Unknown` arm;
 //! `oneOf`/`anyOf` shapes fall back to `Other(serde_json::Value)`; nullable fields are
@@ -154,7 +155,11 @@ fn emit_field(out: &mut String, f: &Field, types: &Types<'_>, lenient: bool) {
         (ty, "required")
     } else {
         attrs.push("default, skip_serializing_if = \"Option::is_none\"".to_owned());
-        let note = if f.required { "required by the spec; Auth0 may omit it" } else { "optional" };
+        let note = if f.required {
+            "required by the spec; Auth0 may omit it"
+        } else {
+            "optional"
+        };
         (format!("Option<{ty}>"), note)
     };
     let _ = writeln!(out, "/// `{}` ({note}).", f.json);

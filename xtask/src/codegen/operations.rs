@@ -75,7 +75,10 @@ impl Generated {
         for op in &ops {
             let mut child = op.group.clone();
             child.push(op.name.clone());
-            if groups.iter().any(|g| g.len() == child.len() && snake_all(g) == snake_all(&child)) {
+            if groups
+                .iter()
+                .any(|g| g.len() == child.len() && snake_all(g) == snake_all(&child))
+            {
                 return Err(format!(
                     "operation {} has the name of a sub-resource of {}",
                     op.id,
@@ -98,7 +101,9 @@ impl Generated {
         let mut files = Vec::new();
         let mut module = String::from(super::models::HEADER);
         module.push_str(MOD_DOC);
-        module.push_str("mod operations;\npub use operations::{OPERATIONS, OperationInfo, Paging};\n\n");
+        module.push_str(
+            "mod operations;\npub use operations::{OPERATIONS, OperationInfo, Paging};\n\n",
+        );
         for top in by_top.keys() {
             let _ = writeln!(module, "mod {};", file_stem(top));
         }
@@ -131,9 +136,17 @@ impl Generated {
                 op.id,
                 op.method,
                 op.path,
-                op.group.iter().map(|g| format!("{:?}", snake(g))).collect::<Vec<_>>().join(", "),
+                op.group
+                    .iter()
+                    .map(|g| format!("{:?}", snake(g)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 snake(&op.name),
-                op.scopes.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", "),
+                op.scopes
+                    .iter()
+                    .map(|s| format!("{s:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 op.lifecycle,
             );
         }
@@ -142,7 +155,8 @@ impl Generated {
     }
 }
 
-const MOD_DOC: &str = "//! One method per Management API operation, organised like Auth0's own SDKs:
+const MOD_DOC: &str =
+    "//! One method per Management API operation, organised like Auth0's own SDKs:
 //! `client.users().list()`, `client.organizations().members().create(id, body)`.
 //!
 //! Each method returns a request builder: required path parameters and the body are the
@@ -206,7 +220,10 @@ fn resource_type(group: &[String]) -> String {
 fn build_op(spec: &Spec, types: &Types<'_>, op: &Operation<'_>) -> Result<Op, String> {
     let group: Vec<String> = op.group().iter().map(|s| (*s).to_owned()).collect();
     if group.is_empty() || op.name().is_empty() {
-        return Err(format!("operation {} has no x-operation-group/name", op.id()));
+        return Err(format!(
+            "operation {} has no x-operation-group/name",
+            op.id()
+        ));
     }
     let mut path_params = Vec::new();
     let mut query = Vec::new();
@@ -215,7 +232,11 @@ fn build_op(spec: &Spec, types: &Types<'_>, op: &Operation<'_>) -> Result<Op, St
     idents.insert("client".to_owned());
     idents.insert("body".to_owned());
     for p in op.parameters() {
-        let json = p.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let json = p
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         let location = p.get("in").and_then(Value::as_str).unwrap_or_default();
         let schema = p.get("schema").cloned().unwrap_or(Value::Null);
         let mut ident = field_ident(&json);
@@ -223,19 +244,45 @@ fn build_op(spec: &Spec, types: &Types<'_>, op: &Operation<'_>) -> Result<Op, St
             ident.push('_');
         }
         let (ty, arg, conv, list) = param_type(spec, &schema);
-        let param = Param { json, ident, ty, arg, conv, list, location: "" };
+        let param = Param {
+            json,
+            ident,
+            ty,
+            arg,
+            conv,
+            list,
+            location: "",
+        };
         match location {
-            "path" => path_params.push(Param { location: "path", ..param }),
-            "query" => query.push(Param { location: "query", ..param }),
-            "header" => headers.push(Param { location: "header", ..param }),
+            "path" => path_params.push(Param {
+                location: "path",
+                ..param
+            }),
+            "query" => query.push(Param {
+                location: "query",
+                ..param
+            }),
+            "header" => headers.push(Param {
+                location: "header",
+                ..param
+            }),
             other => return Err(format!("{}: parameter in {other:?}", op.id())),
         }
     }
     // Path parameters in the order they appear in the path.
-    path_params.sort_by_key(|p| op.path.find(&format!("{{{}}}", p.json)).unwrap_or(usize::MAX));
+    path_params.sort_by_key(|p| {
+        op.path
+            .find(&format!("{{{}}}", p.json))
+            .unwrap_or(usize::MAX)
+    });
     for p in &path_params {
         if !op.path.contains(&format!("{{{}}}", p.json)) {
-            return Err(format!("{}: path parameter {} not in {}", op.id(), p.json, op.path));
+            return Err(format!(
+                "{}: path parameter {} not in {}",
+                op.id(),
+                p.json,
+                op.path
+            ));
         }
     }
     let op_types = types.ops.get(op.id()).cloned().unwrap_or_default();
@@ -305,11 +352,19 @@ fn param_type(spec: &Spec, schema: &Value) -> (String, String, &'static str, boo
     if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
         let name = target.rsplit('/').next().unwrap_or_default();
         // Enum parameters keep their open enum type; anything else referenced is a string.
-        if spec.resolve_ref(target).is_some_and(|s| s.get("enum").is_some()) {
+        if spec
+            .resolve_ref(target)
+            .is_some_and(|s| s.get("enum").is_some())
+        {
             let ty = format!("{M}{}", pascal(name));
             return (ty.clone(), format!("impl Into<{ty}>"), ".into()", false);
         }
-        return ("String".to_owned(), "impl Into<String>".to_owned(), ".into()", false);
+        return (
+            "String".to_owned(),
+            "impl Into<String>".to_owned(),
+            ".into()",
+            false,
+        );
     }
     match schema.get("type").and_then(Value::as_str) {
         Some("boolean") => ("bool".to_owned(), "bool".to_owned(), "", false),
@@ -325,14 +380,23 @@ fn param_type(spec: &Spec, schema: &Value) -> (String, String, &'static str, boo
                 true,
             )
         }
-        _ => ("String".to_owned(), "impl Into<String>".to_owned(), ".into()", false),
+        _ => (
+            "String".to_owned(),
+            "impl Into<String>".to_owned(),
+            ".into()",
+            false,
+        ),
     }
 }
 
 /// The items key and item type of a paged response.
 fn page_items(spec: &Spec, schema: &Value, path: &str) -> Option<(String, String)> {
     let mut variants = vec![schema.clone()];
-    if let Some(t) = schema.get("$ref").and_then(Value::as_str).and_then(|r| spec.resolve_ref(r)) {
+    if let Some(t) = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| spec.resolve_ref(r))
+    {
         variants = vec![t.clone()];
     }
     if let Some(parts) = variants[0].get("oneOf").and_then(Value::as_array) {
@@ -341,18 +405,30 @@ fn page_items(spec: &Spec, schema: &Value, path: &str) -> Option<(String, String
     let mut item: Option<Value> = None;
     let mut key: Option<String> = None;
     for v in &variants {
-        let v = match v.get("$ref").and_then(Value::as_str).and_then(|r| spec.resolve_ref(r)) {
+        let v = match v
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| spec.resolve_ref(r))
+        {
             Some(t) => t.clone(),
             None => v.clone(),
         };
         if v.get("type").and_then(Value::as_str) == Some("array") {
             item = item.or_else(|| v.get("items").cloned());
         } else if let Some(props) = v.get("properties").and_then(Value::as_object) {
-            let last = path.rsplit('/').next().unwrap_or_default().replace('-', "_");
+            let last = path
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .replace('-', "_");
             let arrays: Vec<(&String, &Value)> = props
                 .iter()
                 .filter(|(_, p)| {
-                    p.get("type").is_some_and(|t| t == "array" || t.as_array().is_some_and(|a| a.contains(&Value::from("array"))))
+                    p.get("type").is_some_and(|t| {
+                        t == "array"
+                            || t.as_array()
+                                .is_some_and(|a| a.contains(&Value::from("array")))
+                    })
                 })
                 .collect();
             let chosen = arrays
@@ -366,7 +442,11 @@ fn page_items(spec: &Spec, schema: &Value, path: &str) -> Option<(String, String
         }
     }
     let key = key.unwrap_or_else(|| path.rsplit('/').next().unwrap_or_default().to_owned());
-    let item_ty = match item.as_ref().and_then(|i| i.get("$ref")).and_then(Value::as_str) {
+    let item_ty = match item
+        .as_ref()
+        .and_then(|i| i.get("$ref"))
+        .and_then(Value::as_str)
+    {
         Some(r) => format!("{M}{}", pascal(r.rsplit('/').next().unwrap_or_default())),
         None => "serde_json::Value".to_owned(),
     };
@@ -398,7 +478,10 @@ fn emit_group_file(top: &str, ops: &[&Op]) -> String {
             "/// The `{}` resource.\n#[derive(Clone)]\npub struct {ty} {{\nclient: ManagementClient,\n}}\n\nimpl {ty} {{\n",
             group.join(".")
         );
-        for child in groups.iter().filter(|g| g.len() == group.len() + 1 && g.starts_with(group)) {
+        for child in groups
+            .iter()
+            .filter(|g| g.len() == group.len() + 1 && g.starts_with(group))
+        {
             let last = &child[child.len() - 1];
             let _ = write!(
                 out,
@@ -425,7 +508,11 @@ fn builder_name(op: &Op) -> String {
 }
 
 fn doc(op: &Op) -> String {
-    let summary = if op.summary.is_empty() { op.id.clone() } else { op.summary.clone() };
+    let summary = if op.summary.is_empty() {
+        op.id.clone()
+    } else {
+        op.summary.clone()
+    };
     let summary = summary.trim_end_matches('.');
     format!(
         "/// {summary}.\n///\n/// `{} {}` ([Auth0 docs](https://auth0.com/docs/api/management/v2/{}/{})).\n",
@@ -477,7 +564,11 @@ fn emit_builder(out: &mut String, op: &Op) {
     }
     let _ = write!(out, "}}\n\nimpl {b} {{\n");
     for p in op.query.iter().chain(&op.headers) {
-        let what = if p.location == "header" { "header" } else { "query parameter" };
+        let what = if p.location == "header" {
+            "header"
+        } else {
+            "query parameter"
+        };
         let _ = write!(
             out,
             "/// Sets the `{}` {what}.\npub fn {}(mut self, value: {}) -> Self {{\nself.{} = Some(value{});\nself\n}}\n\n",
@@ -502,7 +593,10 @@ fn emit_builder(out: &mut String, op: &Op) {
             if p.ty == "String" || p.ty.starts_with(M) {
                 fmt_args.push(format!("encode_path_segment(self.{}.as_str())", p.ident));
             } else {
-                fmt_args.push(format!("encode_path_segment(&self.{}.to_string())", p.ident));
+                fmt_args.push(format!(
+                    "encode_path_segment(&self.{}.to_string())",
+                    p.ident
+                ));
             }
         }
         rest = &rest[end + 1..];
@@ -513,7 +607,11 @@ fn emit_builder(out: &mut String, op: &Op) {
     } else {
         format!("format!({path_expr:?}, {})", fmt_args.join(", "))
     };
-    let ret = if fallible { "Result<ApiRequest, Error>" } else { "ApiRequest" };
+    let ret = if fallible {
+        "Result<ApiRequest, Error>"
+    } else {
+        "ApiRequest"
+    };
     if !uses_self {
         out.push_str("#[allow(clippy::unused_self)]\n");
     }
@@ -530,14 +628,20 @@ fn emit_builder(out: &mut String, op: &Op) {
                 p.ident, p.json
             );
         } else {
-            let _ = writeln!(out, "req = req.query_opt({:?}, self.{}.as_ref());", p.json, p.ident);
+            let _ = writeln!(
+                out,
+                "req = req.query_opt({:?}, self.{}.as_ref());",
+                p.json, p.ident
+            );
         }
     }
     for p in &op.headers {
         let _ = write!(
             out,
             "if let Some(value) = &self.{} {{\nlet value = http::HeaderValue::from_str(value).map_err(|_| Error::Config(\"the {} header value is not a valid header value\".to_owned()))?;\nreq = req.header(http::HeaderName::from_static({:?}), value);\n}}\n",
-            p.ident, p.json, p.json.to_ascii_lowercase()
+            p.ident,
+            p.json,
+            p.json.to_ascii_lowercase()
         );
     }
     match &op.body {
@@ -545,7 +649,11 @@ fn emit_builder(out: &mut String, op: &Op) {
         Some((_, false)) => out.push_str("req = req.json(&self.body)?;\n"),
         None => {}
     }
-    out.push_str(if fallible { "Ok(req)\n}\n\n" } else { "req\n}\n\n" });
+    out.push_str(if fallible {
+        "Ok(req)\n}\n\n"
+    } else {
+        "req\n}\n\n"
+    });
     let q = if fallible { "?" } else { "" };
     let (ret_ty, call) = match &op.response {
         Response::Json(t) => (t.clone(), "execute_json"),
@@ -559,7 +667,12 @@ fn emit_builder(out: &mut String, op: &Op) {
     if let Some((kind, key, item)) = &op.paging {
         let (params, page, pages_fn, items_fn) = match kind {
             Paging::Offset => ("OffsetParams", "OffsetPage", "offset_pages", "offset_items"),
-            Paging::Checkpoint => ("CheckpointParams", "CheckpointPage", "checkpoint_pages", "checkpoint_items"),
+            Paging::Checkpoint => (
+                "CheckpointParams",
+                "CheckpointPage",
+                "checkpoint_pages",
+                "checkpoint_items",
+            ),
         };
         let _ = write!(
             out,

@@ -64,7 +64,10 @@ pub(crate) fn sync(out: &OutDir, check: bool) -> Result<Vec<String>, String> {
     if let Ok(entries) = std::fs::read_dir(&out.dir) {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".rs") && !wanted.contains(name.as_str()) && !out.keep.contains(&name.as_str()) {
+            if name.ends_with(".rs")
+                && !wanted.contains(name.as_str())
+                && !out.keep.contains(&name.as_str())
+            {
                 drift.push(format!("{} (stale)", entry.path().display()));
                 if !check {
                     std::fs::remove_file(entry.path())

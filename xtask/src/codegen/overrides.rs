@@ -38,7 +38,12 @@ pub(crate) fn apply(root: &mut Value) -> Result<Vec<String>, String> {
             let required: Vec<String> = schema
                 .get("required")
                 .and_then(Value::as_array)
-                .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .map(|r| {
+                    r.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
                 .unwrap_or_default();
             let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
                 continue;
@@ -100,8 +105,7 @@ pub(crate) fn apply(root: &mut Value) -> Result<Vec<String>, String> {
 
     // `GET /event-streams/{id}/deliveries` is checkpoint-paged: Auth0 answers with
     // `{"deliveries": [...], "next": "..."}`, the spec says a bare array.
-    let deliveries =
-        "/paths/~1event-streams~1{id}~1deliveries/get/responses/200/content/application~1json/schema";
+    let deliveries = "/paths/~1event-streams~1{id}~1deliveries/get/responses/200/content/application~1json/schema";
     let target = root
         .pointer_mut(deliveries)
         .ok_or_else(|| format!("override target {deliveries} is not in the spec"))?;

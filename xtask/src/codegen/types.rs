@@ -40,10 +40,7 @@ impl Ty {
             Ty::Number => "serde_json::Number".to_owned(),
             Ty::Value => "serde_json::Value".to_owned(),
             Ty::Object => "serde_json::Map<String, serde_json::Value>".to_owned(),
-            Ty::Map(t) => format!(
-                "std::collections::BTreeMap<String, {}>",
-                t.rust_in(prefix)
-            ),
+            Ty::Map(t) => format!("std::collections::BTreeMap<String, {}>", t.rust_in(prefix)),
             Ty::Vec(t) => format!("Vec<{}>", t.rust_in(prefix)),
             Ty::Opt(t) => format!("Option<{}>", t.rust_in(prefix)),
             Ty::Named(n) => format!("{prefix}{n}"),
@@ -126,8 +123,8 @@ pub(crate) struct Types<'a> {
 
 /// Names our generated modules use that a schema must not shadow.
 const RESERVED: &[&str] = &[
-    "Option", "Result", "String", "Vec", "Box", "Nullable", "Default", "Some", "None", "Ok",
-    "Err", "Self",
+    "Option", "Result", "String", "Vec", "Box", "Nullable", "Default", "Some", "None", "Ok", "Err",
+    "Self",
 ];
 
 impl<'a> Types<'a> {
@@ -194,7 +191,9 @@ impl<'a> Types<'a> {
                 continue;
             }
             match self.models.get(&n).map(|m| &m.def) {
-                Some(Def::Struct(fields)) => fields.iter().for_each(|f| named_in(&f.ty, &mut stack)),
+                Some(Def::Struct(fields)) => {
+                    fields.iter().for_each(|f| named_in(&f.ty, &mut stack))
+                }
                 Some(Def::Union(arms)) => arms.iter().for_each(|(_, t, _)| named_in(t, &mut stack)),
                 Some(Def::Alias(t)) => named_in(t, &mut stack),
                 _ => {}
@@ -260,7 +259,10 @@ impl<'a> Types<'a> {
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(parts) = s.get(key).and_then(Value::as_array) {
-                if parts.iter().any(|p| is_null_schema(p) || self.nullable(p, depth + 1)) {
+                if parts
+                    .iter()
+                    .any(|p| is_null_schema(p) || self.nullable(p, depth + 1))
+                {
                     return true;
                 }
             }
@@ -395,7 +397,10 @@ impl<'a> Types<'a> {
 
     fn object(&mut self, s: &Value, hint: &str, own: bool) -> Ty {
         let empty = Map::new();
-        let props = s.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+        let props = s
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
         if props.is_empty() {
             return match s.get("additionalProperties") {
                 Some(ap @ Value::Object(_)) if is_substantive(ap) => {
@@ -691,9 +696,19 @@ fn is_null_schema(s: &Value) -> bool {
 
 /// Whether a schema part says anything about the type (not just constraints or prose).
 fn is_substantive(s: &Value) -> bool {
-    ["$ref", "type", "properties", "oneOf", "anyOf", "allOf", "enum", "const", "items"]
-        .iter()
-        .any(|k| s.get(k).is_some())
+    [
+        "$ref",
+        "type",
+        "properties",
+        "oneOf",
+        "anyOf",
+        "allOf",
+        "enum",
+        "const",
+        "items",
+    ]
+    .iter()
+    .any(|k| s.get(k).is_some())
 }
 
 fn required_set(s: &Value) -> BTreeSet<String> {
