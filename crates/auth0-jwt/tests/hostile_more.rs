@@ -325,7 +325,7 @@ async fn duplicate_keys_in_header_and_claims_are_refused() {
     ] {
         let mut text = default_payload().to_string();
         text.pop(); // the closing brace
-        text.push_str(&format!(",\"{claim}\":{second}}}"));
+        let text = format!("{text},\"{claim}\":{second}}}");
         let token = sign_raw(&hs_key(), br#"{"alg":"HS256"}"#, text.as_bytes());
         let e = hs_verify(&token).await.unwrap_err();
         assert!(matches!(e, Error::MalformedPayload), "{claim}: {e}");
