@@ -116,9 +116,14 @@ fn fuzz(args: &[String]) -> Result<(), String> {
     std::fs::create_dir_all(&scratch).map_err(|e| format!("creating {scratch}: {e}"))?;
     let seeds = format!("tests/fuzz/corpus/{target}");
     let budget = format!("-max_total_time={seconds}");
-    run(
-        "cargo",
-        &[
+    // `cargo xtask` runs under the pinned stable toolchain, whose rustup/cargo variables would
+    // make cargo-fuzz build with the stable cargo (and rebuild everything on every switch).
+    let status = Command::new("cargo")
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env_remove("CARGO")
+        .env_remove("RUSTC")
+        .env_remove("RUSTDOC")
+        .args([
             "+nightly",
             "fuzz",
             "run",
@@ -130,9 +135,14 @@ fn fuzz(args: &[String]) -> Result<(), String> {
             "--",
             &budget,
             "-print_final_stats=1",
-        ],
-        &[],
-    )
+        ])
+        .status()
+        .map_err(|e| format!("could not start cargo fuzz: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("cargo fuzz run {target} failed with {status}"))
+    }
 }
 
 /// `cargo deny` on bans, licences and sources (advisories need a database we cannot fetch).
