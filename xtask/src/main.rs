@@ -4,6 +4,7 @@
 //! - `fmt`: format the workspace.
 //! - `codegen [--check]`: generate the Management API code from the vendored spec.
 //! - `ops`: count the generated operations against the spec.
+//! - `fuzz <target> <seconds>`: run one cargo-fuzz target (nightly) for a time budget.
 
 mod codegen;
 
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
         Some("fmt") => run("cargo", &["fmt", "--all"], &[]),
         Some("codegen") => codegen::run(args.iter().any(|a| a == "--check")),
         Some("ops") => codegen::ops(),
+        Some("fuzz") => fuzz(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             eprintln!("{USAGE}");
             Ok(())
@@ -42,7 +44,11 @@ tasks:
   codegen [--check]
          generate the Management API models and operations from xtask/spec/
          (--check: fail if the committed generated code differs)
-  ops    print how many spec operations are generated (fails unless all)";
+  ops    print how many spec operations are generated (fails unless all)
+  fuzz <target> <seconds>
+         run a fuzz target from tests/fuzz (jwt_verify, jwks_parse, error_body,
+         management_models) with cargo-fuzz on nightly for <seconds>; new inputs go to
+         target/fuzz-corpus/<target>, the committed seeds in tests/fuzz/corpus/<target> are read";
 
 fn ci() -> Result<(), String> {
     let started = Instant::now();
@@ -72,6 +78,74 @@ fn ci() -> Result<(), String> {
     )?;
     eprintln!("xtask ci: all steps passed in {:.0?}", started.elapsed());
     Ok(())
+}
+
+/// The fuzz targets in `tests/fuzz` (kept in step with `auth0_e2e::fuzzing::TARGETS`).
+const FUZZ_TARGETS: [&str; 4] = [
+    "jwt_verify",
+    "jwks_parse",
+    "error_body",
+    "management_models",
+];
+
+/// `cargo +nightly fuzz run` of one target for a time budget.
+fn fuzz(args: &[String]) -> Result<(), String> {
+    let (Some(target), Some(seconds)) = (args.first(), args.get(1)) else {
+        return Err(format!(
+            "usage: cargo xtask fuzz <target> <seconds>\n\n{USAGE}"
+        ));
+    };
+    if !FUZZ_TARGETS.contains(&target.as_str()) {
+        return Err(format!(
+            "unknown fuzz target {target:?}; targets: {}",
+            FUZZ_TARGETS.join(", ")
+        ));
+    }
+    let seconds: u64 = seconds
+        .parse()
+        .map_err(|_| format!("seconds must be a whole number, not {seconds:?}"))?;
+    let has_cargo_fuzz = Command::new("cargo")
+        .args(["+nightly", "fuzz", "--version"])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !has_cargo_fuzz {
+        return Err(
+            "`cargo +nightly fuzz` is not available: install a nightly toolchain and \
+             cargo-fuzz once (`cargo install cargo-fuzz`)"
+                .to_owned(),
+        );
+    }
+    let scratch = format!("target/fuzz-corpus/{target}");
+    std::fs::create_dir_all(&scratch).map_err(|e| format!("creating {scratch}: {e}"))?;
+    let seeds = format!("tests/fuzz/corpus/{target}");
+    let budget = format!("-max_total_time={seconds}");
+    // `cargo xtask` runs under the pinned stable toolchain, whose rustup/cargo variables would
+    // make cargo-fuzz build with the stable cargo (and rebuild everything on every switch).
+    let status = Command::new("cargo")
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env_remove("CARGO")
+        .env_remove("RUSTC")
+        .env_remove("RUSTDOC")
+        .args([
+            "+nightly",
+            "fuzz",
+            "run",
+            "--fuzz-dir",
+            "tests/fuzz",
+            target,
+            &scratch,
+            &seeds,
+            "--",
+            &budget,
+            "-print_final_stats=1",
+        ])
+        .status()
+        .map_err(|e| format!("could not start cargo fuzz: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("cargo fuzz run {target} failed with {status}"))
+    }
 }
 
 /// `cargo deny` on bans, licences and sources (advisories need a database we cannot fetch).

@@ -42,6 +42,7 @@
 //! }
 //! # Ok(()) }
 //! ```
+#![forbid(unsafe_code)]
 
 mod authorize;
 mod back_channel;

@@ -18,6 +18,7 @@
 //! With the `hyper-client` feature, [`http_client`] adds the default HTTPS client (hyper-util +
 //! rustls with the ring provider passed explicitly). Without it this crate depends on no HTTP
 //! stack, async runtime or TLS library.
+#![forbid(unsafe_code)]
 
 #[cfg(feature = "client-assertion")]
 pub mod assertion;

@@ -45,6 +45,7 @@
 //! The fetcher is the [`JwksFetcher`] trait. The default one ([`HyperJwksFetcher`], feature
 //! `fetch-hyper`, on by default) uses `auth0_core`'s hyper-util + rustls(ring) client; without
 //! that feature this crate pulls in no hyper, tokio or rustls.
+#![forbid(unsafe_code)]
 
 mod access_token;
 mod algorithm;

@@ -17,7 +17,7 @@
 //! let _ = (tenant.base_url(), seed::M2M_CLIENT_ID);
 //! # Ok(()) }
 //! ```
-
+#![forbid(unsafe_code)]
 // Handlers return their error response directly as `Err(Resp)`; boxing it buys nothing here.
 #![allow(clippy::result_large_err)]
 

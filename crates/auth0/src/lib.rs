@@ -101,6 +101,7 @@
 //! 127.0.0.1 (signed tokens, JWKS, Authentication and Management APIs, fault injection), so
 //! your integration tests need no network and no real tenant. `cargo run --example quickstart`
 //! walks through the SDK against it.
+#![forbid(unsafe_code)]
 
 pub use auth0_core as core;
 pub use auth0_core::{Domain, Error, RateLimit, SecretString};
