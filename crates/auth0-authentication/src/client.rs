@@ -603,7 +603,7 @@ impl AuthenticationClient {
                 tokio::time::sleep(wait).await;
                 continue;
             }
-            if status.as_u16() >= 400 {
+            if !status.is_success() {
                 let (parts, body) = response.into_parts();
                 return Err(Error::from_response(status, parts.headers, &body));
             }

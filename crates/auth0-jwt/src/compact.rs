@@ -32,8 +32,18 @@ pub(crate) struct Header<'a> {
     pub(crate) kid: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     pub(crate) typ: Option<Cow<'a, str>>,
-    #[serde(default)]
+    /// Present in any shape, `null` included (a `crit` that is not an array is no less
+    /// refused).
+    #[serde(default, deserialize_with = "present")]
     pub(crate) crit: Option<serde::de::IgnoredAny>,
+}
+
+/// Deserialises any value, `null` included, as `Some`: an absent field stays `None` through
+/// `#[serde(default)]`.
+fn present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<serde::de::IgnoredAny>, D::Error> {
+    <serde::de::IgnoredAny as Deserialize>::deserialize(deserializer).map(Some)
 }
 
 thread_local! {

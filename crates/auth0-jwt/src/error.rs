@@ -64,7 +64,7 @@ pub enum Error {
     #[error("token header has critical extensions this verifier does not understand")]
     CriticalHeader,
     /// No key with the token's `kid` (a missing `kid` is looked up as `""`).
-    #[error("RSA Public Key with ID \"{kid}\" was not found.")]
+    #[error("RSA Public Key with ID \"{}\" was not found.", kid.escape_default())]
     KeyNotFound {
         /// The `kid` looked up.
         kid: String,

@@ -410,7 +410,7 @@ impl ManagementClient {
         &self.inner.domain
     }
 
-    /// Sends a request through the stack and returns the body as bytes. A status >= 400
+    /// Sends a request through the stack and returns the body as bytes. A status outside 2xx
     /// becomes [`Error::Api`] or [`Error::RateLimited`].
     ///
     /// This is also the raw escape hatch for endpoints newer than the generated methods.
@@ -418,7 +418,7 @@ impl ManagementClient {
         let request = req.into_http_at(&self.inner.target)?;
         let response = self.inner.service.clone().oneshot(request).await?;
         let (parts, body) = response.into_parts();
-        if parts.status.as_u16() >= 400 {
+        if !parts.status.is_success() {
             return Err(Error::from_response(parts.status, parts.headers, &body));
         }
         Ok(ApiResponse::new(

@@ -236,7 +236,7 @@ impl Fetch {
         let started = Instant::now();
         let response = self.service.clone().oneshot(request).await?;
         let (parts, body) = response.into_parts();
-        if parts.status.as_u16() >= 400 {
+        if !parts.status.is_success() {
             return Err(Error::from_response(parts.status, parts.headers, &body));
         }
         if parts.status != StatusCode::OK {
