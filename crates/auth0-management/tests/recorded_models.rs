@@ -95,10 +95,7 @@ fn recorded_connection_options_type_by_strategy_and_round_trip() {
                 *bucket.entry(strategy.to_owned()).or_default() += 1;
                 let back = Value::Object(parsed.into_options());
                 if let Some(diff) = first_difference(&Value::Object(options.clone()), &back, "") {
-                    failures.push(format!(
-                        "{name}#{} ({strategy}): {diff}",
-                        interaction.id
-                    ));
+                    failures.push(format!("{name}#{} ({strategy}): {diff}", interaction.id));
                 }
             }
         }
