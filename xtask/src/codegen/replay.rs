@@ -9,7 +9,6 @@
 //! dropped. Declared as a child of `operations` (it reads the operation descriptions) but kept
 //! in its own file.
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::{Generated, Op, Response};
