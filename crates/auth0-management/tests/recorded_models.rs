@@ -7,60 +7,15 @@
 #[path = "generated/response_types.rs"]
 mod response_types;
 
+#[allow(dead_code)]
+#[path = "support/cassettes.rs"]
+mod cassettes;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 use auth0_core::management::StrategyOptions;
-use serde::Deserialize;
+use cassettes::{first_difference, load_all};
 use serde_json::Value;
-
-#[derive(Deserialize)]
-struct Cassette {
-    #[serde(default)]
-    interactions: Vec<Interaction>,
-}
-
-#[derive(Deserialize)]
-struct Interaction {
-    #[serde(default)]
-    id: u64,
-    request: Request,
-    response: Response,
-}
-
-#[derive(Deserialize)]
-struct Request {
-    url: String,
-    method: String,
-}
-
-#[derive(Deserialize)]
-struct Response {
-    #[serde(default)]
-    body: String,
-    code: u16,
-}
-
-/// Most cassette files the walk reads (there are 537); a bound, not an expectation.
-const MAX_FILES: usize = 5_000;
-
-fn cassettes(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("recordings directory is readable")
-        .map(|e| e.expect("directory entry").path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if out.len() >= MAX_FILES {
-            return;
-        }
-        if path.is_dir() {
-            cassettes(&path, out);
-        } else if path.extension().is_some_and(|e| e == "yaml") {
-            out.push(path);
-        }
-    }
-}
 
 /// The operation whose path template matches `path` (most literal segments win).
 fn operation_for(method: &str, path: &str) -> Option<(&'static str, bool)> {
@@ -92,33 +47,6 @@ fn operation_for(method: &str, path: &str) -> Option<(&'static str, bool)> {
     best.map(|(_, id, typed)| (id, typed))
 }
 
-/// The first place two JSON values differ, as a JSON pointer with both sides.
-fn first_difference(recorded: &Value, back: &Value, at: &str) -> Option<String> {
-    match (recorded, back) {
-        (Value::Object(left), Value::Object(right)) => {
-            for key in left.keys().chain(right.keys()) {
-                let here = format!("{at}/{key}");
-                match (left.get(key), right.get(key)) {
-                    (Some(l), Some(r)) => {
-                        if let Some(diff) = first_difference(l, r, &here) {
-                            return Some(diff);
-                        }
-                    }
-                    (l, r) => return Some(format!("{here}: recorded {l:?}, re-serialised {r:?}")),
-                }
-            }
-            None
-        }
-        (Value::Array(left), Value::Array(right)) if left.len() == right.len() => left
-            .iter()
-            .zip(right)
-            .enumerate()
-            .find_map(|(i, (l, r))| first_difference(l, r, &format!("{at}/{i}"))),
-        _ if recorded == back => None,
-        _ => Some(format!("{at}: recorded {recorded}, re-serialised {back}")),
-    }
-}
-
 /// Every object with a string `strategy` and an object `options` (connections), anywhere in
 /// a body.
 fn connections_in<'a>(
@@ -141,17 +69,12 @@ fn connections_in<'a>(
 
 #[test]
 fn recorded_connection_options_type_by_strategy_and_round_trip() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/go-auth0");
-    let mut files = Vec::new();
-    cassettes(&root, &mut files);
     let (mut typed, mut raw) = (
         BTreeMap::<String, usize>::new(),
         BTreeMap::<String, usize>::new(),
     );
     let mut failures = Vec::new();
-    for file in &files {
-        let text = std::fs::read_to_string(file).expect("cassette is readable");
-        let cassette: Cassette = serde_norway::from_str(&text).expect("a go-vcr cassette");
+    for (name, cassette) in load_all() {
         for interaction in cassette.interactions {
             let resp = &interaction.response;
             if !interaction.request.url.contains("/api/v2/") || !(200..300).contains(&resp.code) {
@@ -172,11 +95,7 @@ fn recorded_connection_options_type_by_strategy_and_round_trip() {
                 *bucket.entry(strategy.to_owned()).or_default() += 1;
                 let back = Value::Object(parsed.into_options());
                 if let Some(diff) = first_difference(&Value::Object(options.clone()), &back, "") {
-                    failures.push(format!(
-                        "{}#{} ({strategy}): {diff}",
-                        file.display(),
-                        interaction.id
-                    ));
+                    failures.push(format!("{name}#{} ({strategy}): {diff}", interaction.id));
                 }
             }
         }
@@ -198,29 +117,12 @@ fn recorded_connection_options_type_by_strategy_and_round_trip() {
 
 #[test]
 fn recorded_responses_round_trip_through_the_models() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/go-auth0");
-    let mut files = Vec::new();
-    cassettes(&root, &mut files);
-    assert!(
-        files.len() > 500,
-        "expected the go-auth0 cassettes, found {}",
-        files.len()
-    );
-
     let mut checked = 0usize;
     let mut operations = BTreeMap::<&str, usize>::new();
     let mut skipped = BTreeMap::<&str, usize>::new();
     let mut untyped = BTreeMap::<&str, usize>::new();
     let mut failures = Vec::new();
-    for file in &files {
-        let text = std::fs::read_to_string(file).expect("cassette is readable");
-        let cassette: Cassette = serde_norway::from_str(&text)
-            .unwrap_or_else(|e| panic!("{}: not a go-vcr cassette: {e}", file.display()));
-        let name = file
-            .strip_prefix(&root)
-            .unwrap_or(file)
-            .display()
-            .to_string();
+    for (name, cassette) in load_all() {
         for interaction in cassette.interactions {
             let (req, resp) = (&interaction.request, &interaction.response);
             let url = req.url.split('?').next().unwrap_or_default();

@@ -6,7 +6,8 @@
 //! - [`types`] maps JSON schemas to Rust types (the model registry);
 //! - [`models`] emits `crates/auth0-core/src/management/`;
 //! - [`strategies`] types connection options by strategy;
-//! - [`operations`] emits `crates/auth0-management/src/generated/`;
+//! - [`operations`] emits `crates/auth0-management/src/generated/` and, in its `replay`
+//!   child, the test-only replay dispatch of `crates/auth0-management/tests/generated/`;
 //! - [`output`] formats with rustfmt and writes or checks the files.
 
 mod models;
@@ -64,7 +65,11 @@ pub(crate) fn run(check: bool) -> Result<(), String> {
         OutDir {
             dir: root.join(TEST_DIR),
             keep: &[],
-            files: operations::emit_test_dispatch(&spec, &types),
+            files: {
+                let mut files = operations::emit_test_dispatch(&spec, &types);
+                files.push(ops.emit_replay());
+                files
+            },
         },
     ];
     for dir in &mut dirs {

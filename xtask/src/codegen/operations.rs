@@ -11,6 +11,9 @@ use super::naming::{field_ident, pascal, snake};
 use super::spec::{Operation, Spec};
 use super::types::{Ty, Types};
 
+#[path = "replay.rs"]
+mod replay;
+
 const M: &str = "models::";
 
 /// How a list operation pages.

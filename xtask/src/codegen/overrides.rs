@@ -144,6 +144,35 @@ pub(crate) fn apply(root: &mut Value) -> Result<Vec<String>, String> {
         ]
     });
     applied.push("GET /event-streams/{id}/deliveries answers a checkpoint page".to_owned());
+
+    // `GET /resource-servers` has `include_fields` but the spec lost its `fields` partner;
+    // Auth0 honours it (go-auth0's `TestResourceServer_List` recording asks for
+    // `fields=id,identifier` and gets back only those two properties).
+    let params = "/paths/~1resource-servers/get/parameters";
+    let target = root
+        .pointer_mut(params)
+        .and_then(Value::as_array_mut)
+        .ok_or_else(|| format!("override target {params} is not in the spec"))?;
+    if target
+        .iter()
+        .any(|p| p.get("name") == Some(&json!("fields")))
+    {
+        return Err(format!("{params} already has `fields`: drop this override"));
+    }
+    let at = target
+        .iter()
+        .position(|p| p.get("name") == Some(&json!("include_fields")))
+        .ok_or_else(|| format!("override target {params} has no include_fields"))?;
+    target.insert(
+        at,
+        json!({
+            "name": "fields",
+            "in": "query",
+            "description": "Comma-separated list of fields to include or exclude (based on value provided for include_fields) in the result. Leave empty to retrieve all fields.",
+            "schema": { "type": "string" }
+        }),
+    );
+    applied.push("GET /resource-servers takes `fields`".to_owned());
     Ok(applied)
 }
 

@@ -41,6 +41,7 @@ impl ResourceServers {
             page: None,
             per_page: None,
             include_totals: None,
+            fields: None,
             include_fields: None,
         }
     }
@@ -104,6 +105,7 @@ pub struct ResourceServersListRequest {
     page: Option<i64>,
     per_page: Option<i64>,
     include_totals: Option<bool>,
+    fields: Option<String>,
     include_fields: Option<bool>,
 }
 
@@ -132,6 +134,12 @@ impl ResourceServersListRequest {
         self
     }
 
+    /// Sets the `fields` query parameter.
+    pub fn fields(mut self, value: impl Into<String>) -> Self {
+        self.fields = Some(value.into());
+        self
+    }
+
     /// Sets the `include_fields` query parameter.
     pub fn include_fields(mut self, value: bool) -> Self {
         self.include_fields = Some(value);
@@ -147,6 +155,7 @@ impl ResourceServersListRequest {
         req = req.query_opt("page", self.page.as_ref());
         req = req.query_opt("per_page", self.per_page.as_ref());
         req = req.query_opt("include_totals", self.include_totals.as_ref());
+        req = req.query_opt("fields", self.fields.as_ref());
         req = req.query_opt("include_fields", self.include_fields.as_ref());
         req
     }
