@@ -21,9 +21,10 @@
 //!   `Debug` output shows a token or secret.
 //!
 //! The examples run against the `auth0-testing` fake tenant: hidden lines start it, swap its
-//! plain-http domain in and switch on `allow_insecure_http`; against a real tenant the
-//! visible code is all there is. Here a user with MFA enrolled logs in with a password, then
-//! finishes with a one-time password:
+//! plain-http domain in, switch on `allow_insecure_http` and set the credentials
+//! (`client_id`, `client_secret`…) that a real application reads from its configuration. The
+//! visible code is what runs against a real tenant. Here a user with MFA enrolled logs in
+//! with a password, then finishes with a one-time password:
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]

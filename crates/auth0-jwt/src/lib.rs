@@ -2,8 +2,9 @@
 //!
 //! # ID tokens (`auth0-python`'s model)
 //!
-//! The examples run against the `auth0-testing` fake tenant (hidden lines start it and swap
-//! its plain-http domain in); against a real tenant the visible code is all there is.
+//! The examples run against the `auth0-testing` fake tenant: hidden lines start it, swap its
+//! plain-http domain in and make the tokens that a real API would receive. The visible code
+//! is what runs against a real tenant.
 //!
 //! ```
 //! # #[cfg(feature = "fetch-hyper")]

@@ -16,8 +16,9 @@
 //! Every failure is an [`auth0_core::Error`].
 //!
 //! The examples run against the `auth0-testing` fake tenant: hidden lines start it, swap its
-//! plain-http domain in and switch on `allow_insecure_http`; against a real tenant the
-//! visible code is all there is.
+//! plain-http domain in, switch on `allow_insecure_http` and set the credentials
+//! (`client_id`, `client_secret`…) that a real application reads from its configuration. The
+//! visible code is what runs against a real tenant.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]

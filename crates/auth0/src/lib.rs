@@ -21,8 +21,9 @@
 //! # Verify the access tokens your API receives
 //!
 //! The examples run against the embedded fake tenant (`auth0-testing`): hidden lines start it,
-//! swap its plain-http domain and seeded credentials in, and switch on `allow_insecure_http`.
-//! Against a real tenant the visible code is all there is.
+//! swap its plain-http domain in, switch on `allow_insecure_http` and set the credentials
+//! (`client_id`, `client_secret`…) that a real application reads from its configuration. The
+//! visible code is what runs against a real tenant.
 //!
 //! ```
 //! # #[cfg(feature = "jwt")]
