@@ -106,11 +106,9 @@ impl RetryConfig {
 
     /// The wait before retry number `retry` (1-based) after a 429 with these headers.
     pub fn delay(&self, retry: u32, headers: &http::HeaderMap, now: SystemTime) -> Duration {
-        let server = auth0_core::rate_limit::retry_after(headers, now).or_else(|| {
-            auth0_core::RateLimit::from_headers(headers)
-                .reset_after(now)
-                .filter(|d| !d.is_zero())
-        });
+        // A zero wait (a reset already past, `Retry-After: 0`) falls back to the backoff
+        // below rather than retrying at once.
+        let server = auth0_core::rate_limit::requested_wait(headers, now).filter(|d| !d.is_zero());
         let wait = server.unwrap_or_else(|| {
             let base = 100u64.saturating_mul(1u64 << retry.saturating_sub(1).min(20));
             let mut jitter = [0u8; 1];

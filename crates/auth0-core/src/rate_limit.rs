@@ -72,6 +72,14 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
+/// The wait a rate-limited (429) response asks for: `Retry-After` when present and readable
+/// (delay seconds or an HTTP date), else the time until `x-ratelimit-reset`; `None` when the
+/// response says neither. Both clients' retry policies start from this one reading and then
+/// apply their own floor, cap and fallback backoff.
+pub fn requested_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    retry_after(headers, now).or_else(|| RateLimit::from_headers(headers).reset_after(now))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +156,20 @@ mod tests {
         );
         assert_eq!(retry_after(&headers(&[("retry-after", "soon")]), now), None);
         assert_eq!(retry_after(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn requested_wait_prefers_retry_after_then_reset() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_000);
+        let both = headers(&[("retry-after", "7"), ("x-ratelimit-reset", "1004")]);
+        assert_eq!(requested_wait(&both, now), Some(Duration::from_secs(7)));
+        let unreadable = headers(&[("retry-after", "soon"), ("x-ratelimit-reset", "1004")]);
+        assert_eq!(
+            requested_wait(&unreadable, now),
+            Some(Duration::from_secs(4))
+        );
+        let past = headers(&[("x-ratelimit-reset", "900")]);
+        assert_eq!(requested_wait(&past, now), Some(Duration::ZERO));
+        assert_eq!(requested_wait(&HeaderMap::new(), now), None);
     }
 }

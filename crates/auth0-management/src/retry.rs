@@ -22,7 +22,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
 use auth0_core::Error;
-use auth0_core::rate_limit::{RateLimit, retry_after};
+use auth0_core::rate_limit::requested_wait;
 use bytes::Bytes;
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 use tower::ServiceExt as _;
@@ -159,9 +159,10 @@ impl RetryPolicy {
         Decision::Retry(delay)
     }
 
-    /// The wait a 429 asks for: `Retry-After`, else `x-ratelimit-reset` − now.
+    /// The wait a 429 asks for: `Retry-After`, else `x-ratelimit-reset` − now
+    /// ([`auth0_core::rate_limit::requested_wait`]).
     pub fn server_hint(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-        retry_after(headers, now).or_else(|| RateLimit::from_headers(headers).reset_after(now))
+        requested_wait(headers, now)
     }
 
     /// Exponential backoff for retry number `attempt` (1-based): `base · 2^(attempt−1)`
