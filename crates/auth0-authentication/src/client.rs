@@ -125,6 +125,42 @@ impl RetryConfig {
 type LayerFn = Box<dyn FnOnce(BoxedService) -> BoxedService + Send>;
 
 /// Builds an [`AuthenticationClient`]. Start with [`AuthenticationClient::builder`].
+///
+/// An application that authenticates with `private_key_jwt` (no shared secret), retrying
+/// 429 answers up to twice and giving each call 5 s:
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # use auth0_testing::{FakeTenant, seed};
+/// # let tenant = FakeTenant::start().await?;
+/// # let (client_id, kid, pem) = (seed::PKJWT_CLIENT_ID, seed::PKJWT_KID, seed::PKJWT_PRIVATE_KEY_PEM);
+/// use std::time::Duration;
+/// use auth0_authentication::{AuthenticationClient, ClientAssertionSigner, ClientCredentials};
+/// use auth0_core::Domain;
+///
+/// let domain = Domain::new("tenant.eu.auth0.com")?;
+/// # let domain = tenant.domain();
+/// // `pem`: the private key whose public half is registered with the application.
+/// let signer = ClientAssertionSigner::from_pem_default_alg(pem)?.with_kid(kid);
+/// let client = AuthenticationClient::builder(domain)
+///     .client_id(client_id)
+///     .private_key_jwt(signer)
+///     .retries(2)
+///     .timeout(Duration::from_secs(5))
+/// #   .allow_insecure_http(true)
+///     .build()?;
+/// let tokens = client
+///     .token()
+///     .client_credentials(ClientCredentials::new("https://api.example.test/"))
+///     .await?;
+/// assert!(tokens.scope.is_some());
+/// # // The token request carried a signed assertion, not a secret.
+/// # let sent = tenant.journal().into_iter().find(|r| r.path == "/oauth/token").unwrap();
+/// # assert!(sent.form_value("client_assertion").is_some());
+/// # assert!(sent.form_value("client_secret").is_none());
+/// # Ok(()) }
+/// ```
 #[must_use]
 pub struct AuthenticationClientBuilder {
     domain: Result<Domain, String>,
@@ -368,18 +404,37 @@ struct Inner {
 /// [`authorize_url`](Self::authorize_url), [`logout_url`](Self::logout_url),
 /// [`oidc_logout_url`](Self::oidc_logout_url).
 ///
-/// ```no_run
-/// # async fn run() -> Result<(), auth0_core::Error> {
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # use auth0_testing::{FakeTenant, seed};
+/// # let tenant = FakeTenant::start().await?;
+/// # let (client_id, client_secret) = (seed::M2M_CLIENT_ID, seed::M2M_CLIENT_SECRET);
 /// use auth0_authentication::{AuthenticationClient, ClientCredentials};
-/// let client = AuthenticationClient::builder("tenant.eu.auth0.com")
-///     .client_id("my-client-id")
-///     .client_secret("my-secret")
+/// use auth0_core::Domain;
+///
+/// let domain = Domain::new("tenant.eu.auth0.com")?;
+/// # let domain = tenant.domain();
+/// let client = AuthenticationClient::builder(domain)
+///     .client_id(client_id)
+///     .client_secret(client_secret)
+/// #   .allow_insecure_http(true)
 ///     .build()?;
+/// let api = "https://api.example.test/";
 /// let tokens = client
 ///     .token()
-///     .client_credentials(ClientCredentials::new("https://api.example.com/"))
+///     .client_credentials(ClientCredentials::new(api))
 ///     .await?;
-/// println!("expires in {:?} s", tokens.expires_in);
+/// assert_eq!(tokens.token_type.as_deref(), Some("Bearer"));
+/// assert!(tokens.expires_in.is_some_and(|s| s > 0));
+///
+/// // An API the application has no grant for is Auth0's `access_denied`.
+/// let denied = client
+///     .token()
+///     .client_credentials(ClientCredentials::new("https://no-grant.example.test/"))
+///     .await
+///     .unwrap_err();
+/// assert_eq!(denied.api_error().map(|e| e.code.as_str()), Some("access_denied"));
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]

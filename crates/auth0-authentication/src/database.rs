@@ -224,6 +224,42 @@ impl PasswordlessSms {
 /// Passwordless start. Finish with
 /// [`TokenApi::passwordless_otp`](crate::TokenApi::passwordless_otp). Get it with
 /// [`AuthenticationClient::passwordless`].
+///
+/// A login by a one-time code sent by e-mail, then the user's profile from `/userinfo`:
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # use auth0_testing::{FakeTenant, seed};
+/// # let tenant = FakeTenant::start().await?;
+/// # let (client_id, client_secret) = (seed::WEB_CLIENT_ID, seed::WEB_CLIENT_SECRET);
+/// use auth0_authentication::{
+///     AuthenticationClient, PasswordlessEmail, PasswordlessOtp, PasswordlessSend,
+/// };
+/// use auth0_core::Domain;
+///
+/// let domain = Domain::new("tenant.eu.auth0.com")?;
+/// # let domain = tenant.domain();
+/// let client = AuthenticationClient::builder(domain)
+///     .client_id(client_id)
+///     .client_secret(client_secret)
+/// #   .allow_insecure_http(true)
+///     .build()?;
+/// let email = "carol@example.test";
+/// client
+///     .passwordless()
+///     .email(PasswordlessEmail::new(email).send(PasswordlessSend::Code))
+///     .await?;
+/// # let code = tenant.passwordless_code(email).ok_or("no code sent")?;
+/// // `code`: what the user typed from the e-mail.
+/// let tokens = client
+///     .token()
+///     .passwordless_otp(PasswordlessOtp::email(email, code).scope("openid email"))
+///     .await?;
+/// let me = client.users().userinfo(tokens.access_token).await?;
+/// assert_eq!(me.email.as_deref(), Some(email));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct PasswordlessApi<'a> {
     client: &'a AuthenticationClient,

@@ -20,26 +20,44 @@
 //! - Responses are typed ([`TokenSet`], [`UserInfo`]…), unknown fields are kept, and no
 //!   `Debug` output shows a token or secret.
 //!
-//! ```no_run
-//! # async fn run() -> Result<(), auth0_core::Error> {
+//! The examples run against the `auth0-testing` fake tenant: hidden lines start it, swap its
+//! plain-http domain in, switch on `allow_insecure_http` and set the credentials
+//! (`client_id`, `client_secret`…) that a real application reads from its configuration. The
+//! visible code is what runs against a real tenant. Here a user with MFA enrolled logs in
+//! with a password, then finishes with a one-time password:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # use auth0_testing::{FakeTenant, seed};
+//! # let tenant = FakeTenant::start().await?;
+//! # let (client_id, client_secret) = (seed::WEB_CLIENT_ID, seed::WEB_CLIENT_SECRET);
+//! # let (username, password) = (seed::MFA_USER_EMAIL, seed::MFA_USER_PASSWORD);
+//! # let otp = || seed::MFA_OTP_CODE.to_owned();
 //! use auth0_authentication::{AuthenticationClient, PasswordGrant};
-//! let client = AuthenticationClient::builder("tenant.eu.auth0.com")
-//!     .client_id("my-client-id")
-//!     .client_secret("my-secret")
+//! use auth0_core::Domain;
+//!
+//! let domain = Domain::new("tenant.eu.auth0.com")?;
+//! # let domain = tenant.domain();
+//! let client = AuthenticationClient::builder(domain)
+//!     .client_id(client_id)
+//!     .client_secret(client_secret)
+//! #   .allow_insecure_http(true)
 //!     .build()?;
-//! match client
-//!     .token()
-//!     .password(PasswordGrant::new("user@example.com", "pa55word").realm("Username-Password-Authentication"))
-//!     .await
-//! {
-//!     Ok(tokens) => println!("{:?}", tokens.scope),
+//! let login = PasswordGrant::new(username, password)
+//!     .realm("Username-Password-Authentication")
+//!     .scope("openid profile");
+//! let tokens = match client.token().password(login).await {
+//!     Ok(tokens) => tokens,
 //!     Err(e) => match e.api_error().and_then(|a| a.mfa_token()) {
-//!         Some(mfa_token) => {
-//!             let _ = client.token().mfa_otp(mfa_token, "123456").await?;
-//!         }
-//!         None => return Err(e),
+//!         // `otp()`: the code from the user's authenticator app.
+//!         Some(mfa_token) => client.token().mfa_otp(mfa_token, otp()).await?,
+//!         None => return Err(e.into()),
 //!     },
-//! }
+//! };
+//! assert!(tokens.id_token.is_some());
+//! // Tokens are `SecretString`s: Debug never shows them.
+//! assert_eq!(format!("{:?}", tokens.access_token), "SecretString([redacted])");
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]

@@ -76,6 +76,64 @@ async fn verified(
 impl TokenApi<'_> {
     /// [`authorization_code`](Self::authorization_code), then verify the ID token (nonce,
     /// max_age and organization from `options`).
+    ///
+    /// A web application's login, both legs:
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # use auth0_testing::{FakeTenant, seed};
+    /// # let tenant = FakeTenant::start().await?;
+    /// # tenant.set_authorize_user(seed::USER_ID);
+    /// # let (client_id, client_secret) = (seed::WEB_CLIENT_ID, seed::WEB_CLIENT_SECRET);
+    /// # let callback = seed::WEB_CALLBACK_URL;
+    /// use auth0_authentication::auth0_jwt::VerifyOptions;
+    /// use auth0_authentication::{
+    ///     AuthenticationClient, AuthorizationCode, AuthorizeParams, Pkce, random_nonce, random_state,
+    /// };
+    /// use auth0_core::Domain;
+    ///
+    /// let domain = Domain::new("tenant.eu.auth0.com")?;
+    /// # let domain = tenant.domain();
+    /// let client = AuthenticationClient::builder(domain)
+    ///     .client_id(client_id)
+    ///     .client_secret(client_secret)
+    /// #   .allow_insecure_http(true)
+    ///     .build()?;
+    ///
+    /// // 1. Send the browser to Auth0; keep state, nonce and the PKCE verifier in the session.
+    /// let (state, nonce, pkce) = (random_state(), random_nonce(), Pkce::generate());
+    /// let url = client.authorize_url(
+    ///     &AuthorizeParams::new(callback)
+    ///         .scope("openid profile email")
+    ///         .state(state.clone())
+    ///         .nonce(nonce.clone())
+    ///         .pkce(&pkce),
+    /// )?;
+    /// # // The browser's part: the fake tenant logs its user in and redirects to the callback.
+    /// # let http = auth0_core::http_client::HttpClient::builder().allow_insecure_http(true).build()?;
+    /// # let back = http.send(http::Request::get(&url).body(bytes::Bytes::new())?).await?;
+    /// # let location = back.headers()["location"].to_str()?;
+    /// # let query = location.split_once('?').ok_or("no query")?.1;
+    /// # let query: std::collections::HashMap<String, String> = serde_urlencoded::from_str(query)?;
+    /// # let (code, returned_state) = (query["code"].clone(), query["state"].clone());
+    ///
+    /// // 2. The callback gets `code` and `state`: check the state, exchange the code, and
+    /// //    verify the ID token (signature, issuer, audience, expiry and the nonce).
+    /// assert_eq!(returned_state, state);
+    /// let login = client
+    ///     .token()
+    ///     .authorization_code_verified(
+    ///         AuthorizationCode::new(code)
+    ///             .redirect_uri(callback)
+    ///             .code_verifier(pkce.verifier().clone()),
+    ///         &VerifyOptions::new().nonce(nonce),
+    ///     )
+    ///     .await?;
+    /// # assert_eq!(login.claims.sub, seed::USER_ID);
+    /// assert!(login.claims.get("email").is_some());
+    /// # Ok(()) }
+    /// ```
     pub async fn authorization_code_verified(
         self,
         req: AuthorizationCode,

@@ -184,7 +184,8 @@ struct SignerInner {
 ///
 /// ```
 /// use auth0_core::assertion::{ClientAssertionSigner, SigningAlgorithm};
-/// let pem = include_str!("../tests/keys/p256_sec1.pem");
+/// # let pem = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/keys/p256_sec1.pem"));
+/// // `pem`: a P-256 private key (SEC1 or PKCS#8 PEM).
 /// let signer = ClientAssertionSigner::from_pem(pem, SigningAlgorithm::ES256)
 ///     .unwrap()
 ///     .with_kid("key-1");

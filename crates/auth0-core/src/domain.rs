@@ -93,6 +93,15 @@ impl Domain {
     /// Only for local test servers such as the `auth0-testing` fake tenant: tokens and
     /// secrets sent to it travel unencrypted. A bare host gets `http://`; an explicit
     /// `https://` is kept.
+    ///
+    /// ```
+    /// use auth0_core::Domain;
+    /// let local = Domain::insecure_http("127.0.0.1:4000").unwrap();
+    /// assert!(!local.is_https());
+    /// assert_eq!(local.jwks_url(), "http://127.0.0.1:4000/.well-known/jwks.json");
+    /// // Without the opt-in, plain http is refused.
+    /// assert!(Domain::new("http://127.0.0.1:4000").is_err());
+    /// ```
     pub fn insecure_http(input: &str) -> Result<Self, DomainError> {
         Self::parse(input, true)
     }

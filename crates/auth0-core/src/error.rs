@@ -81,6 +81,33 @@ impl Error {
     /// Builds the error for a response with an error status (>= 400).
     ///
     /// 429 becomes [`Error::RateLimited`], everything else [`Error::Api`].
+    ///
+    /// ```
+    /// use auth0_core::Error;
+    /// use http::{HeaderMap, StatusCode};
+    ///
+    /// let body = br#"{"error":"mfa_required","error_description":"Multifactor authentication required","mfa_token":"Fe26.2*abc"}"#;
+    /// let e = Error::from_response(StatusCode::FORBIDDEN, HeaderMap::new(), body);
+    /// assert_eq!(e.to_string(), "403: Multifactor authentication required");
+    /// let api = e.api_error().unwrap();
+    /// assert!(api.is_mfa_required());
+    /// assert_eq!(api.mfa_token(), Some("Fe26.2*abc"));
+    /// // Debug shows neither the body nor the headers (the mfa_token is a credential).
+    /// assert!(!format!("{e:?}").contains("Fe26"));
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("x-ratelimit-remaining", "0".parse().unwrap());
+    /// headers.insert("x-ratelimit-reset", "1700000030".parse().unwrap());
+    /// let body = br#"{"statusCode":429,"error":"Too Many Requests","message":"Global limit has been reached"}"#;
+    /// match Error::from_response(StatusCode::TOO_MANY_REQUESTS, headers, body) {
+    ///     Error::RateLimited(e) => {
+    ///         assert_eq!(e.reset_at(), Some(1_700_000_030));
+    ///         assert_eq!(e.rate_limit.remaining, Some(0));
+    ///         assert_eq!(e.api.code, "Too Many Requests");
+    ///     }
+    ///     other => panic!("expected a rate-limit error, got {other:?}"),
+    /// }
+    /// ```
     pub fn from_response(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Self {
         let api = ApiError::from_response(status, headers, body);
         if status == StatusCode::TOO_MANY_REQUESTS {

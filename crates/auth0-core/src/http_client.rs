@@ -144,6 +144,39 @@ struct Inner {
 }
 
 /// A pooled HTTPS client; cheap to clone (clones share the pool).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # // A one-shot HTTP/1.1 server on loopback stands in for a real endpoint.
+/// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+/// # let addr = listener.local_addr()?;
+/// # tokio::spawn(async move {
+/// #     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+/// #     let (mut socket, _) = listener.accept().await?;
+/// #     let mut request = [0_u8; 4096];
+/// #     let _ = socket.read(&mut request).await?;
+/// #     socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\nconnection: close\r\n\r\n{\"ok\":true}").await?;
+/// #     std::io::Result::Ok(())
+/// # });
+/// use std::time::Duration;
+/// use auth0_core::Error;
+/// use auth0_core::http_client::HttpClient;
+/// use bytes::Bytes;
+///
+/// let get = |url: String| http::Request::get(url).body(Bytes::new());
+/// let url = format!("http://{addr}/");
+///
+/// // HTTPS only, unless plain http is allowed explicitly.
+/// let client = HttpClient::builder().timeout(Some(Duration::from_secs(5))).build()?;
+/// assert!(matches!(client.send(get(url.clone())?).await, Err(Error::Config(_))));
+///
+/// let test_client = HttpClient::builder().allow_insecure_http(true).build()?;
+/// let response = test_client.send(get(url)?).await?;
+/// assert_eq!(response.status(), 200);
+/// assert_eq!(response.body(), r#"{"ok":true}"#);
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct HttpClient {
     inner: Arc<Inner>,

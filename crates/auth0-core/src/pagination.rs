@@ -80,6 +80,18 @@ pub struct OffsetPage<T> {
 impl<T: DeserializeOwned> OffsetPage<T> {
     /// Reads a page from Auth0's JSON: either a bare array, or an object with the items
     /// under `items_key` (e.g. `"users"`) and `start`/`limit`/`total` beside them.
+    ///
+    /// ```
+    /// use auth0_core::{OffsetPage, OffsetParams};
+    /// use serde_json::json;
+    ///
+    /// let params = OffsetParams::new(2);
+    /// let answer = json!({"start": 0, "limit": 2, "total": 3, "users": [{"user_id": "a"}, {"user_id": "b"}]});
+    /// let page: OffsetPage<serde_json::Value> = OffsetPage::from_json(answer, "users").unwrap();
+    /// assert_eq!((page.items.len(), page.total), (2, Some(3)));
+    /// // One record is left: the next page is page 1.
+    /// assert_eq!(page.next_params(&params).map(|p| p.page), Some(1));
+    /// ```
     pub fn from_json(value: Value, items_key: &str) -> Result<Self, Error> {
         match value {
             Value::Array(_) => Ok(Self {

@@ -33,6 +33,33 @@ struct Config {
 /// Failures of the required scopes/permissions are [`Error::is_forbidden`] (HTTP 403); every
 /// other failure is [`Error::is_unauthorized`] (HTTP 401). Cheap to clone; clones share the
 /// JWKS cache, so one verifier can be cloned per route with different requirements.
+///
+/// ```
+/// # #[cfg(feature = "fetch-hyper")]
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # use auth0_testing::{FakeTenant, seed};
+/// # let tenant = FakeTenant::start().await?;
+/// # let token = tenant.issue_access_token(seed::USER_ID, "https://api.example.com/", &["read:messages"]);
+/// use auth0_core::Domain;
+/// use auth0_jwt::{AccessTokenVerifier, AsymmetricSignatureVerifier};
+///
+/// let domain = Domain::new("tenant.eu.auth0.com")?;
+/// # let domain = tenant.domain();
+/// let keys = AsymmetricSignatureVerifier::for_domain(&domain)?;
+/// let read = AccessTokenVerifier::new(keys, domain.issuer(), "https://api.example.com/")
+///     .require_scopes(["read:messages"]);
+/// let claims = read.verify(&token).await?;
+/// assert!(claims.has_scope("read:messages"));
+///
+/// // Another route, another requirement, the same JWKS cache.
+/// let write = read.clone().require_scopes(["write:messages"]);
+/// let refused = write.verify(&token).await.unwrap_err();
+/// assert!(refused.is_forbidden()); // 403: a valid token without the scope
+/// # Ok(()) }
+/// # #[cfg(not(feature = "fetch-hyper"))]
+/// # fn main() {}
+/// ```
 #[derive(Clone, Debug)]
 pub struct AccessTokenVerifier {
     common: Arc<Common>,

@@ -29,6 +29,23 @@ pub trait JwksFetcher: Send + Sync + fmt::Debug + 'static {
 }
 
 /// A fetcher that serves a fixed document (pinned keys, tests, fuzzing).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let tenant = auth0_testing::FakeTenant::start().await?;
+/// # let pinned_jwks = tenant.keys().jwks().to_string();
+/// # let issuer = tenant.issuer();
+/// # let token = tenant.issue_access_token("auth0|someone", "https://api.example.com/", &[]);
+/// use auth0_jwt::{AccessTokenVerifier, AsymmetricSignatureVerifier, StaticJwks};
+///
+/// // Pinned keys (from a file, a config map…): nothing is ever fetched over the network.
+/// let keys = AsymmetricSignatureVerifier::builder(StaticJwks::new(pinned_jwks)).build()?;
+/// let verifier = AccessTokenVerifier::new(keys, issuer, "https://api.example.com/");
+/// let claims = verifier.verify(&token).await?;
+/// assert_eq!(claims.sub, "auth0|someone");
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct StaticJwks(Bytes);
 

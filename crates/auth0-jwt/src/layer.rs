@@ -19,6 +19,46 @@ use crate::error::Error;
 /// and never reach the inner service. Accepted requests carry the token's
 /// [`Claims`](crate::Claims) in their extensions. Rejections carry the [`Error`] in the
 /// response extensions, for logging.
+///
+/// ```
+/// # #[cfg(feature = "fetch-hyper")]
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # use auth0_testing::{FakeTenant, seed};
+/// # let tenant = FakeTenant::start().await?;
+/// # let token = tenant.issue_access_token(seed::USER_ID, "https://api.example.com/", &["read:messages"]);
+/// use std::convert::Infallible;
+/// use auth0_core::Domain;
+/// use auth0_jwt::{AccessTokenVerifier, AsymmetricSignatureVerifier, Claims, JwtLayer};
+/// use http::{Request, Response, StatusCode};
+/// use tower::{Layer as _, ServiceExt as _, service_fn};
+///
+/// let domain = Domain::new("tenant.eu.auth0.com")?;
+/// # let domain = tenant.domain();
+/// let keys = AsymmetricSignatureVerifier::for_domain(&domain)?;
+/// let verifier = AccessTokenVerifier::new(keys, domain.issuer(), "https://api.example.com/");
+/// let api = JwtLayer::new(verifier).layer(service_fn(|req: Request<String>| async move {
+///     let claims = req.extensions().get::<Claims>().expect("inserted by the layer");
+///     Ok::<_, Infallible>(Response::new(format!("hello {}", claims.sub)))
+/// }));
+///
+/// let request = |authorization: Option<String>| {
+///     let mut request = Request::get("/messages");
+///     if let Some(value) = authorization {
+///         request = request.header("authorization", value);
+///     }
+///     request.body(String::new())
+/// };
+/// let ok = api.clone().oneshot(request(Some(format!("Bearer {token}")))?).await?;
+/// assert_eq!(ok.status(), StatusCode::OK);
+/// # assert_eq!(ok.body(), &format!("hello {}", seed::USER_ID));
+/// let anonymous = api.oneshot(request(None)?).await?;
+/// assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+/// assert_eq!(anonymous.headers()["www-authenticate"], "Bearer");
+/// # Ok(()) }
+/// # #[cfg(not(feature = "fetch-hyper"))]
+/// # fn main() {}
+/// ```
 #[derive(Clone, Debug)]
 pub struct JwtLayer {
     verifier: AccessTokenVerifier,

@@ -2,18 +2,38 @@
 //!
 //! # ID tokens (`auth0-python`'s model)
 //!
-//! ```no_run
-//! # #[cfg(feature = "fetch-hyper")]
-//! # async fn demo(id_token: &str) -> Result<(), Box<dyn std::error::Error>> {
-//! use auth0_jwt::{AsymmetricSignatureVerifier, TokenVerifier, VerifyOptions};
+//! The examples run against the `auth0-testing` fake tenant: hidden lines start it, swap its
+//! plain-http domain in and make the tokens that a real API would receive. The visible code
+//! is what runs against a real tenant.
 //!
-//! let keys = AsymmetricSignatureVerifier::new("https://tenant.auth0.com/.well-known/jwks.json")?;
-//! let verifier = TokenVerifier::new(keys, "https://tenant.auth0.com/", "my-client-id");
+//! ```
+//! # #[cfg(feature = "fetch-hyper")]
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # use auth0_testing::{FakeTenant, seed};
+//! # let tenant = FakeTenant::start().await?;
+//! # let client_id = seed::WEB_CLIENT_ID;
+//! # let id_token = tenant.issue_id_token(seed::USER_ID, client_id, Some("n-0S6_WzA2Mj")).unwrap();
+//! use auth0_core::Domain;
+//! use auth0_jwt::{AsymmetricSignatureVerifier, Error, TokenVerifier, VerifyOptions};
+//!
+//! let domain = Domain::new("tenant.eu.auth0.com")?;
+//! # let domain = tenant.domain();
+//! // Keys from https://{domain}/.well-known/jwks.json, fetched on first use and cached.
+//! let keys = AsymmetricSignatureVerifier::for_domain(&domain)?;
+//! let verifier = TokenVerifier::new(keys, domain.issuer(), client_id);
 //! let claims = verifier
-//!     .verify(id_token, &VerifyOptions::new().nonce("n-0S6_WzA2Mj"))
+//!     .verify(&id_token, &VerifyOptions::new().nonce("n-0S6_WzA2Mj"))
 //!     .await?;
+//! # assert_eq!(claims.sub, seed::USER_ID);
 //! println!("hello {}", claims.sub);
+//!
+//! // The same token with another login's nonce is refused.
+//! let replayed = verifier.verify(&id_token, &VerifyOptions::new().nonce("other-nonce")).await;
+//! assert!(matches!(replayed, Err(Error::NonceMismatch { .. })));
 //! # Ok(()) }
+//! # #[cfg(not(feature = "fetch-hyper"))]
+//! # fn main() {}
 //! ```
 //!
 //! Every failure is an [`Error`] variant whose `Display` is exactly `auth0-python`'s message

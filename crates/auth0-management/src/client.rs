@@ -76,6 +76,46 @@ impl fmt::Debug for Credentials {
 }
 
 /// Configures a [`ManagementClient`]. Start with [`ManagementClient::builder`].
+///
+/// A client that authenticates with `private_key_jwt`, makes at most three attempts per
+/// call, gives each attempt 5 s, and tags every request with a tower layer of your own:
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # use auth0_testing::{FakeTenant, Fault, seed};
+/// # let tenant = FakeTenant::start().await?;
+/// # let (client_id, kid, pem) = (seed::PKJWT_CLIENT_ID, seed::PKJWT_KID, seed::PKJWT_PRIVATE_KEY_PEM);
+/// # let role_id = seed::ROLE_ID;
+/// # // The first attempt meets a 503: the client retries it.
+/// # tenant.inject(Fault::new("/api/v2/roles/*").times(1).status(503));
+/// use std::time::Duration;
+/// use auth0_core::Domain;
+/// use auth0_management::{ClientAssertionSigner, ManagementClient};
+/// use http::{HeaderValue, Request};
+/// use tower::util::MapRequestLayer;
+///
+/// let domain = Domain::new("tenant.eu.auth0.com")?;
+/// # let domain = tenant.domain();
+/// // `pem`: the private key whose public half is registered with the application.
+/// let signer = ClientAssertionSigner::from_pem_default_alg(pem)?.with_kid(kid);
+/// let client = ManagementClient::builder(domain)
+///     .private_key_jwt(client_id, signer)
+///     .max_attempts(3)
+///     .timeout(Some(Duration::from_secs(5)))
+///     .layer(MapRequestLayer::new(|mut req: Request<bytes::Bytes>| {
+///         req.headers_mut().insert("x-caller", HeaderValue::from_static("billing-sync"));
+///         req
+///     }))
+/// #   .allow_insecure_http(true)
+///     .build()?;
+/// let role = client.roles().get(role_id).send().await?;
+/// assert!(role.value.name.is_some());
+/// # let attempts: Vec<_> = tenant.journal().into_iter().filter(|r| r.path.starts_with("/api/v2/roles/")).collect();
+/// # assert_eq!(attempts.len(), 2);
+/// # assert!(attempts.iter().all(|r| r.header("x-caller") == Some("billing-sync")));
+/// # Ok(()) }
+/// ```
 #[must_use]
 pub struct ManagementClientBuilder {
     domain: Domain,
@@ -370,17 +410,33 @@ struct Inner {
 /// A Management API client. Cheap to clone (clones share the connection pool and the
 /// token cache); `Send + Sync`; its `Debug` shows no secrets.
 ///
-/// ```no_run
-/// # async fn run() -> Result<(), auth0_core::Error> {
-/// use auth0_management::{ManagementClient, request::ApiRequest};
-/// let client = ManagementClient::builder("tenant.eu.auth0.com".parse().unwrap())
-///     .client_credentials("client-id", "client-secret")
+/// The generated methods (`client.users().list()`, see [`generated`](crate::generated)) cover
+/// every operation; [`execute_json`](Self::execute_json) is the raw escape hatch for any path
+/// under `/api/v2`, through the same stack:
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # use auth0_testing::{FakeTenant, seed};
+/// # let tenant = FakeTenant::start().await?;
+/// # let (client_id, client_secret) = (seed::M2M_CLIENT_ID, seed::M2M_CLIENT_SECRET);
+/// use auth0_core::Domain;
+/// use auth0_management::{ApiRequest, ManagementClient};
+///
+/// let domain: Domain = "tenant.eu.auth0.com".parse()?;
+/// # let domain = tenant.domain();
+/// let client = ManagementClient::builder(domain)
+///     .client_credentials(client_id, client_secret)
+/// #   .allow_insecure_http(true)
 ///     .build()?;
-/// // The raw escape hatch: any path under /api/v2 through the same stack.
-/// let users: serde_json::Value = client
-///     .execute_json(ApiRequest::new(http::Method::GET, "/users").query("per_page", 5))
-///     .await?
-///     .value;
+/// let users = client
+///     .execute_json::<Vec<serde_json::Value>>(
+///         ApiRequest::new(http::Method::GET, "/users").query("per_page", 1),
+///     )
+///     .await?;
+/// assert_eq!(users.value.len(), 1);
+/// // Every answer carries its rate-limit headers.
+/// assert!(users.meta.rate_limit.remaining.is_some());
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]

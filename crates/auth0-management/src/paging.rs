@@ -12,17 +12,41 @@
 //! Each page is one [`ManagementClient::execute`] call, so retries, timeouts and token
 //! refresh apply per page. A stream ends after its first error.
 //!
-//! ```no_run
-//! # async fn run(client: auth0_management::ManagementClient) -> Result<(), auth0_core::Error> {
+//! The generated list methods have `pages()` and `items()` built on these; call them directly
+//! for a raw [`ApiRequest`]:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # use auth0_testing::{FakeTenant, seed};
+//! # let tenant = FakeTenant::start().await?;
+//! # let client = auth0_management::ManagementClient::builder(tenant.domain())
+//! #     .client_credentials(seed::M2M_CLIENT_ID, seed::M2M_CLIENT_SECRET)
+//! #     .allow_insecure_http(true)
+//! #     .build()?;
+//! use auth0_core::OffsetParams;
 //! use auth0_management::{paging, request::ApiRequest};
 //! use futures_util::TryStreamExt as _;
+//!
+//! // Every user, one per page to show the paging: the stream asks for page after page.
 //! let users = paging::offset_items::<serde_json::Value>(
+//!     client.clone(),
+//!     ApiRequest::new(http::Method::GET, "/users"),
+//!     "users",
+//!     OffsetParams::new(1),
+//! );
+//! let all: Vec<_> = users.try_collect().await?;
+//! let pages: Vec<_> = paging::offset_pages::<serde_json::Value>(
 //!     client,
 //!     ApiRequest::new(http::Method::GET, "/users"),
 //!     "users",
-//!     auth0_core::OffsetParams::new(100),
-//! );
-//! let all: Vec<_> = users.try_collect().await?;
+//!     OffsetParams::new(1),
+//! )
+//! .try_collect()
+//! .await?;
+//! assert!(all.len() >= 2);
+//! assert_eq!(pages.len(), all.len());
+//! assert_eq!(pages[0].total, Some(all.len() as u64));
 //! # Ok(()) }
 //! ```
 

@@ -34,6 +34,49 @@ pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<SecretString, Erro
 /// Implement it to share a token between processes (read it from your cache, fetch and
 /// store it when missing). The client calls [`token`](TokenSource::token) once per attempt,
 /// so implementations should cache.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # use auth0_testing::{FakeTenant, seed};
+/// # let tenant = FakeTenant::start().await?;
+/// # let fresh_token = tenant.management_token();
+/// # let role_id = seed::ROLE_ID;
+/// use std::sync::{Arc, Mutex};
+/// use auth0_core::{Domain, SecretString};
+/// use auth0_management::ManagementClient;
+/// use auth0_management::token::{TokenFuture, TokenSource};
+///
+/// /// A token kept in a cache that another process renews (here, a mutex).
+/// #[derive(Debug)]
+/// struct CachedToken(Arc<Mutex<SecretString>>);
+///
+/// impl TokenSource for CachedToken {
+///     fn token(&self) -> TokenFuture<'_> {
+///         let token = self.0.lock().unwrap().clone();
+///         Box::pin(async move { Ok(token) })
+///     }
+///     // After a 401, one more try is worth it only if the cache holds another token by now.
+///     fn invalidate(&self, rejected: &SecretString) -> bool {
+///         self.0.lock().unwrap().expose_secret() != rejected.expose_secret()
+///     }
+/// }
+///
+/// let domain = Domain::new("tenant.eu.auth0.com")?;
+/// # let domain = tenant.domain();
+/// let cache = Arc::new(Mutex::new(SecretString::from("a-revoked-token")));
+/// let client = ManagementClient::builder(domain)
+///     .token_source(Arc::new(CachedToken(Arc::clone(&cache))))
+/// #   .allow_insecure_http(true)
+///     .build()?;
+/// let refused = client.roles().get(role_id).send().await.unwrap_err();
+/// assert_eq!(refused.status(), Some(http::StatusCode::UNAUTHORIZED));
+///
+/// *cache.lock().unwrap() = SecretString::from(fresh_token); // renewed elsewhere
+/// let role = client.roles().get(role_id).send().await?;
+/// assert_eq!(role.value.id.as_deref(), Some(role_id));
+/// # Ok(()) }
+/// ```
 pub trait TokenSource: Send + Sync + fmt::Debug {
     /// The token to send now.
     fn token(&self) -> TokenFuture<'_>;

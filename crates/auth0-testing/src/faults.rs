@@ -13,8 +13,11 @@ use http::Method;
 /// the body spoiling.
 ///
 /// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use std::time::Duration;
-/// use auth0_testing::Fault;
+/// use auth0_testing::{FakeTenant, Fault};
+///
 /// let rate_limited = Fault::new("/api/v2/*").times(2).status_429(1_700_000_000, Some(3));
 /// let flaky = Fault::new("/oauth/token").status(503);
 /// let slow = Fault::new("/.well-known/jwks.json").delay(Duration::from_millis(200));
@@ -22,6 +25,16 @@ use http::Method;
 /// let html = Fault::new("/api/v2/users").status(502).non_json_body();
 /// let dropped = Fault::new("/userinfo").reset_connection();
 /// # let _ = (rate_limited, flaky, slow, broken, html, dropped);
+///
+/// let tenant = FakeTenant::start().await?;
+/// tenant.inject(Fault::new("/.well-known/jwks.json").times(1).status(503));
+/// let http = auth0_core::http_client::HttpClient::builder()
+///     .allow_insecure_http(true)
+///     .build()?;
+/// let jwks = || http::Request::get(tenant.jwks_url()).body(bytes::Bytes::new());
+/// assert_eq!(http.send(jwks()?).await?.status(), 503); // the fault, used up…
+/// assert_eq!(http.send(jwks()?).await?.status(), 200); // …then the normal answer
+/// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
 pub struct Fault {

@@ -169,14 +169,24 @@ struct SeedCredential {
 /// The tenant's initial content, as Auth0-shaped JSON objects.
 ///
 /// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use auth0_testing::FakeTenant;
 /// use auth0_testing::seed::{self, TenantSeed};
 /// use serde_json::json;
+///
 /// let seed = TenantSeed::standard().user(json!({
+///     "user_id": "carol",
 ///     "email": "carol@example.test",
 ///     "password": "Yet-Another-Password-3",
 ///     "connection": seed::DATABASE_CONNECTION,
 /// }));
-/// # let _ = seed;
+/// let tenant = FakeTenant::builder().seed(seed).start().await?;
+/// let carol = tenant.resource("users", "auth0|carol").expect("seeded");
+/// assert_eq!(carol["email"], "carol@example.test");
+/// // The standard seed is still there.
+/// assert!(tenant.resource("users", seed::USER_ID).is_some());
+/// # Ok(()) }
 /// ```
 #[derive(Clone)]
 #[must_use]

@@ -169,10 +169,25 @@ impl FakeTenantBuilder {
 
 /// A fake Auth0 tenant serving HTTP on 127.0.0.1; it stops when dropped.
 ///
-/// ```no_run
-/// # async fn demo() -> std::io::Result<()> {
-/// let tenant = auth0_testing::FakeTenant::start().await?;
-/// println!("token endpoint: {}/oauth/token", tenant.base_url());
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use auth0_testing::{FakeTenant, seed};
+///
+/// let tenant = FakeTenant::start().await?;
+/// // A plain-http `Domain` (the explicit opt-in), for the SDK's clients and verifiers.
+/// let domain = tenant.domain();
+/// assert!(!domain.is_https());
+/// assert_eq!(domain.issuer(), tenant.issuer());
+/// assert_eq!(domain.issuer(), format!("{}/", tenant.base_url()));
+///
+/// // Tokens as the tenant would issue them, signed with the key its JWKS publishes.
+/// let token = tenant.issue_access_token(seed::USER_ID, seed::API_IDENTIFIER, &["read:messages"]);
+/// assert_eq!(token.split('.').count(), 3);
+/// // Keys can be rotated; the JWKS then publishes both until the old one is retired.
+/// let old = tenant.keys().signing_kid();
+/// let new = tenant.keys().rotate(auth0_testing::KeyAlgorithm::Es256);
+/// assert_eq!(tenant.keys().published_kids(), [old, new]);
 /// # Ok(()) }
 /// ```
 pub struct FakeTenant {

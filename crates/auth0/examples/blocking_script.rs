@@ -5,10 +5,10 @@
 #![allow(clippy::print_stdout)]
 
 use auth0::blocking::Runtime;
-use auth0::management::{ApiRequest, ManagementClient};
+use auth0::core::OffsetParams;
+use auth0::management::ManagementClient;
 use auth0_testing::{FakeTenant, seed};
-use http::Method;
-use serde_json::Value;
+use futures_util::TryStreamExt as _;
 
 /// Lists the connection names of the tenant, synchronously.
 pub(crate) fn list_connection_names(
@@ -21,16 +21,16 @@ pub(crate) fn list_connection_names(
             .allow_insecure_http(true)
             .build()
     })?;
-    let listed = management.call(|client| async move {
+    // Every connection, page after page, as one blocking call.
+    let connections = management.call(|client| async move {
         client
-            .execute_json::<Vec<Value>>(ApiRequest::new(Method::GET, "/connections"))
+            .connections()
+            .list()
+            .items(OffsetParams::new(50))
+            .try_collect::<Vec<_>>()
             .await
     })?;
-    Ok(listed
-        .value
-        .iter()
-        .filter_map(|c| c["name"].as_str().map(str::to_owned))
-        .collect())
+    Ok(connections.into_iter().filter_map(|c| c.name).collect())
 }
 
 #[allow(dead_code)]

@@ -23,11 +23,12 @@ use auth0::authentication::{
     AuthenticationClient, ClientAssertionSigner, ClientCredentials, PasswordGrant,
 };
 use auth0::jwt::VerifyOptions;
-use auth0::management::{ApiRequest, ManagementClient};
+use auth0::management::ManagementClient;
+use auth0::management::models::{
+    ConnectionForList, ListConnectionsResponseContent, UpdateConnectionRequestContent,
+};
 use auth0::{Domain, Error};
 use auth0_testing::{FakeTenant, Fault, seed};
-use http::Method;
-use serde_json::{Value, json};
 
 type BoxError = Box<dyn StdError + Send + Sync>;
 
@@ -197,20 +198,17 @@ pub(crate) async fn run(target: &Target) -> Result<Report, BoxError> {
         .allow_insecure_http(target.insecure())
         .build()?;
 
-    // 2. List connections.
+    // 2. List connections: one typed method per Management API operation.
     step(2, "list connections");
-    let listed = management
-        .execute_json::<Vec<Value>>(
-            ApiRequest::new(Method::GET, "/connections").query("per_page", 50),
-        )
-        .await?;
-    report.connections = listed.value.len();
-    for c in &listed.value {
+    let listed = management.connections().list().per_page(50).send().await?;
+    let connections = connections_of(listed.value)?;
+    report.connections = connections.len();
+    for c in &connections {
         println!(
             "    {:<28} {:<20} {}",
-            c["id"].as_str().unwrap_or("?"),
-            c["strategy"].as_str().unwrap_or("?"),
-            c["name"].as_str().unwrap_or("?")
+            c.id.as_deref().unwrap_or("?"),
+            c.strategy.as_deref().unwrap_or("?"),
+            c.name.as_deref().unwrap_or("?")
         );
     }
     println!(
@@ -220,29 +218,19 @@ pub(crate) async fn run(target: &Target) -> Result<Report, BoxError> {
 
     // 3. Rename one (its display name; Auth0 never changes a connection's `name`) and read it back.
     step(3, "rename a connection and read it back");
-    let first = listed
-        .value
+    let id = connections
         .first()
-        .ok_or("the tenant has no connections")?;
-    let id = first["id"]
-        .as_str()
-        .ok_or("connection without id")?
-        .to_owned();
+        .ok_or("the tenant has no connections")?
+        .id
+        .clone()
+        .ok_or("connection without id")?;
     let new_name = format!("Renamed by auth0-rs at {}", unix_now());
-    let path = format!(
-        "/connections/{}",
-        auth0::management::encode_path_segment(&id)
-    );
-    management
-        .execute_json::<Value>(
-            ApiRequest::new(Method::PATCH, path.clone())
-                .json(&json!({ "display_name": new_name }))?,
-        )
-        .await?;
-    let read_back = management
-        .execute_json::<Value>(ApiRequest::new(Method::GET, path))
-        .await?;
-    let display_name = read_back.value["display_name"].as_str().map(str::to_owned);
+    // Request bodies are typed too; fields left `None` are not sent.
+    let mut rename = UpdateConnectionRequestContent::default();
+    rename.display_name = Some(new_name);
+    management.connections().update(&id, rename).send().await?;
+    let read_back = management.connections().get(&id).send().await?;
+    let display_name = read_back.value.display_name;
     println!(
         "    {id} is now displayed as {:?}",
         display_name.as_deref().unwrap_or("?")
@@ -288,11 +276,14 @@ pub(crate) async fn run(target: &Target) -> Result<Report, BoxError> {
                     .times(1)
                     .status_429(reset_at, Some(30)),
             );
-            let result = management
-                .execute_json::<Vec<Value>>(
-                    ApiRequest::new(Method::GET, "/connections").max_attempts(1),
-                )
-                .await;
+            // The client retries a 429 by itself when the wait it asks for is short; with
+            // retries off, every 429 reaches the caller as `Error::RateLimited`.
+            let no_retries = ManagementClient::builder(target.domain.clone())
+                .token(tokens.access_token.clone())
+                .max_attempts(1)
+                .allow_insecure_http(target.insecure())
+                .build()?;
+            let result = no_retries.connections().list().send().await;
             match result {
                 Err(Error::RateLimited(e)) => {
                     println!(
@@ -334,13 +325,13 @@ pub(crate) async fn run(target: &Target) -> Result<Report, BoxError> {
         let client = shared.clone();
         tasks.spawn(async move {
             let page = client
-                .execute_json::<Vec<Value>>(
-                    ApiRequest::new(Method::GET, "/connections")
-                        .query("per_page", 1)
-                        .query("page", i % 2),
-                )
+                .connections()
+                .list()
+                .per_page(1)
+                .page(i % 2)
+                .send()
                 .await?;
-            Ok::<usize, Error>(page.value.len())
+            Ok::<_, BoxError>(connections_of(page.value)?.len())
         });
     }
     let mut done = 0;
@@ -361,6 +352,23 @@ pub(crate) async fn run(target: &Target) -> Result<Report, BoxError> {
 
     println!("\ndone.");
     Ok(report)
+}
+
+/// The connections of a list answer, whichever of its documented shapes Auth0 sent (a bare
+/// array unless `include_totals` or checkpoint paging was asked for).
+fn connections_of(
+    answer: ListConnectionsResponseContent,
+) -> Result<Vec<ConnectionForList>, BoxError> {
+    match answer {
+        ListConnectionsResponseContent::Array(connections) => Ok(connections),
+        ListConnectionsResponseContent::ListConnectionsOffsetPaginatedResponseContent(page) => {
+            Ok(page.connections.unwrap_or_default())
+        }
+        ListConnectionsResponseContent::ListConnectionsCheckpointPaginatedResponseContent(page) => {
+            Ok(page.connections.unwrap_or_default())
+        }
+        other => Err(format!("unexpected connections list: {other:?}").into()),
+    }
 }
 
 fn token_requests(target: &Target) -> Option<usize> {

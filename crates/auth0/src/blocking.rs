@@ -5,24 +5,33 @@
 //! `main` functions, from threads, and even from inside another async runtime (the call then
 //! runs on a helper thread instead of panicking).
 //!
-//! ```no_run
+//! ```
 //! # #[cfg(feature = "authentication")]
-//! # fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # use auth0_testing::{FakeTenant, seed};
+//! # let (client_id, client_secret) = (seed::M2M_CLIENT_ID, seed::M2M_CLIENT_SECRET);
+//! use auth0::Domain;
 //! use auth0::authentication::{AuthenticationClient, ClientCredentials};
 //! use auth0::blocking::Runtime;
 //!
 //! let runtime = Runtime::new()?;
+//! # let tenant = runtime.block_on(FakeTenant::start())?;
+//! let domain = Domain::new("tenant.eu.auth0.com")?;
+//! # let domain = tenant.domain();
 //! let auth = runtime.wrap(|| {
-//!     AuthenticationClient::builder("tenant.eu.auth0.com")
-//!         .client_id("id")
-//!         .client_secret("secret")
+//!     AuthenticationClient::builder(domain)
+//!         .client_id(client_id)
+//!         .client_secret(client_secret)
+//! #       .allow_insecure_http(true)
 //!         .build()
 //! })?;
 //! let tokens = auth.call(|c| async move {
-//!     c.token().client_credentials(ClientCredentials::new("https://api.example.com/")).await
+//!     c.token().client_credentials(ClientCredentials::new("https://api.example.test/")).await
 //! })?;
-//! println!("expires in {:?} s", tokens.expires_in);
+//! assert!(tokens.expires_in.is_some_and(|s| s > 0));
 //! # Ok(()) }
+//! # #[cfg(not(feature = "authentication"))]
+//! # fn main() {}
 //! ```
 
 use std::future::Future;

@@ -20,27 +20,33 @@
 //!
 //! # Verify the access tokens your API receives
 //!
-//! The examples below run against the embedded fake tenant (hidden lines start it); against a
-//! real tenant you pass `Domain::new("tenant.eu.auth0.com")?` and real credentials instead.
+//! The examples run against the embedded fake tenant (`auth0-testing`): hidden lines start it,
+//! swap its plain-http domain in, switch on `allow_insecure_http` and set the credentials
+//! (`client_id`, `client_secret`…) that a real application reads from its configuration. The
+//! visible code is what runs against a real tenant.
 //!
 //! ```
-//! # #[cfg(all(feature = "jwt", feature = "authentication"))]
+//! # #[cfg(feature = "jwt")]
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # use auth0_testing::{FakeTenant, seed};
 //! # let tenant = FakeTenant::start().await?;
-//! # let domain = tenant.domain();
-//! # let bearer = tenant.issue_access_token(seed::USER_ID, seed::API_IDENTIFIER, &["read:messages"]);
+//! # let bearer = tenant.issue_access_token(seed::USER_ID, "https://api.example.com/", &["read:messages"]);
+//! use auth0::Domain;
 //! use auth0::jwt::{AccessTokenVerifier, AsymmetricSignatureVerifier};
 //!
+//! let domain = Domain::new("tenant.eu.auth0.com")?;
+//! # let domain = tenant.domain();
 //! // Keys come from https://{domain}/.well-known/jwks.json, fetched on first use and cached.
 //! let keys = AsymmetricSignatureVerifier::for_domain(&domain)?;
-//! let verifier = AccessTokenVerifier::new(keys, domain.issuer(), "https://api.example.test/")
+//! let verifier = AccessTokenVerifier::new(keys, domain.issuer(), "https://api.example.com/")
 //!     .require_scopes(["read:messages"]);
 //! let claims = verifier.verify(&bearer).await?;
-//! assert_eq!(claims.sub, seed::USER_ID);
+//! # assert_eq!(claims.sub, seed::USER_ID);
+//! assert!(claims.has_scope("read:messages"));
+//! assert!(verifier.verify("eyJhbGciOiJub25lIn0.e30.").await.is_err());
 //! # Ok(()) }
-//! # #[cfg(not(all(feature = "jwt", feature = "authentication")))]
+//! # #[cfg(not(feature = "jwt"))]
 //! # fn main() {}
 //! ```
 //!
@@ -48,7 +54,8 @@
 //!
 //! Both API clients take a [`Domain`], are cheap to clone and safe to share between tasks:
 //! build them once and clone them into your handlers. The management client fetches and
-//! refreshes its own machine-to-machine token.
+//! refreshes its own machine-to-machine token, and has one typed method per Management API
+//! operation.
 //!
 //! ```
 //! # #[cfg(all(feature = "authentication", feature = "management"))]
@@ -56,19 +63,26 @@
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # use auth0_testing::{FakeTenant, seed};
 //! # let tenant = FakeTenant::start().await?;
-//! # let domain = tenant.domain();
+//! # let (web_client_id, web_client_secret) = (seed::WEB_CLIENT_ID, seed::WEB_CLIENT_SECRET);
+//! # let (m2m_client_id, m2m_client_secret) = (seed::M2M_CLIENT_ID, seed::M2M_CLIENT_SECRET);
+//! # let (username, password) = (seed::USER_EMAIL, seed::USER_PASSWORD);
+//! use auth0::Domain;
 //! use auth0::authentication::{AuthenticationClient, PasswordGrant};
-//! use auth0::management::{ApiRequest, ManagementClient};
+//! use auth0::core::OffsetParams;
+//! use auth0::management::ManagementClient;
+//! use futures_util::TryStreamExt as _;
 //!
+//! let domain = Domain::new("tenant.eu.auth0.com")?;
+//! # let domain = tenant.domain();
 //! let auth = AuthenticationClient::builder(domain.clone())
-//!     .client_id(seed::WEB_CLIENT_ID)
-//!     .client_secret(seed::WEB_CLIENT_SECRET)
+//!     .client_id(web_client_id)
+//!     .client_secret(web_client_secret)
 //! #   .allow_insecure_http(true)
 //!     .build()?;
 //! let tokens = auth
 //!     .token()
 //!     .password(
-//!         PasswordGrant::new(seed::USER_EMAIL, seed::USER_PASSWORD)
+//!         PasswordGrant::new(username, password)
 //!             .realm("Username-Password-Authentication")
 //!             .scope("openid profile email"),
 //!     )
@@ -76,13 +90,16 @@
 //! assert!(tokens.id_token.is_some());
 //!
 //! let management = ManagementClient::builder(domain)
-//!     .client_credentials(seed::M2M_CLIENT_ID, seed::M2M_CLIENT_SECRET)
+//!     .client_credentials(m2m_client_id, m2m_client_secret)
 //! #   .allow_insecure_http(true)
 //!     .build()?;
-//! let connections = management
-//!     .execute_json::<Vec<serde_json::Value>>(ApiRequest::new(http::Method::GET, "/connections"))
+//! let connections: Vec<_> = management
+//!     .connections()
+//!     .list()
+//!     .items(OffsetParams::new(50))
+//!     .try_collect()
 //!     .await?;
-//! println!("{} connections, {:?} calls left", connections.value.len(), connections.meta.rate_limit.remaining);
+//! assert!(connections.iter().any(|c| c.name.as_deref() == Some("Username-Password-Authentication")));
 //! # Ok(()) }
 //! # #[cfg(not(all(feature = "authentication", feature = "management")))]
 //! # fn main() {}
