@@ -61,13 +61,13 @@ impl Common {
     /// Checks `iss`, `sub`, `aud` (one of `expected_aud`), `exp` (with leeway).
     pub(crate) fn check_registered(
         &self,
-        claims: &Parsed,
+        claims: &Parsed<'_>,
         kind: TokenKind,
         expected_aud: &[String],
         expected_aud_text: &str,
         now: i64,
     ) -> Result<(), Error> {
-        let Some(iss) = claims.iss.as_deref() else {
+        let Some(iss) = claims.iss() else {
             return Err(Error::IssuerMissing(kind));
         };
         if iss != self.issuer {
@@ -77,10 +77,10 @@ impl Common {
                 found: iss.to_owned(),
             });
         }
-        if claims.sub.is_none() {
+        if !claims.has_sub() {
             return Err(Error::SubjectMissing(kind));
         }
-        let Some(aud) = claims.aud.as_ref() else {
+        let Some(aud) = claims.aud() else {
             return Err(Error::AudienceMissing(kind));
         };
         if !expected_aud.iter().any(|e| aud.contains(e)) {
@@ -93,11 +93,11 @@ impl Common {
                 Audience::One(one) => Error::AudienceMismatch {
                     kind,
                     expected: expected_aud_text.to_owned(),
-                    found: one.clone(),
+                    found: one.to_owned(),
                 },
             });
         }
-        let Some(exp) = claims.exp else {
+        let Some(exp) = claims.exp() else {
             return Err(Error::ExpirationMissing(kind));
         };
         let exp_with_leeway = exp.saturating_add(self.leeway());
@@ -114,12 +114,12 @@ impl Common {
     /// Checks `org_id` (expected value starting with `org_`) or `org_name` (otherwise; the
     /// expected value is compared lower-cased, as Auth0 issues names lower-case).
     pub(crate) fn check_organization(
-        claims: &Parsed,
+        claims: &Parsed<'_>,
         kind: TokenKind,
         organization: &str,
     ) -> Result<(), Error> {
         if organization.starts_with("org_") {
-            let Some(org_id) = claims.org_id.as_deref() else {
+            let Some(org_id) = claims.org_id() else {
                 return Err(Error::OrgIdMissing(kind));
             };
             if org_id != organization {
@@ -130,7 +130,7 @@ impl Common {
                 });
             }
         } else {
-            let Some(org_name) = claims.org_name.as_deref() else {
+            let Some(org_name) = claims.org_name() else {
                 return Err(Error::OrgNameMissing(kind));
             };
             if !eq_lowercased(org_name, organization) {

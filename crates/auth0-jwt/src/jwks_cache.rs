@@ -150,12 +150,19 @@ impl JwksCache {
     }
 
     /// The key with `kid`, fetching the JWKS if the rules allow it.
+    ///
+    /// A key at hand is returned at once. Only a fetch (or joining one in flight) waits, in a
+    /// boxed future: the cold path's state stays out of every `verify` future.
     pub(crate) async fn get(&self, kid: &str) -> Result<Arc<Jwk>, Error> {
-        let wait = match self.next(kid) {
-            Next::Done(result) => return result,
-            Next::Wait(fetch) => fetch,
-        };
-        match wait.await {
+        match self.next(kid) {
+            Next::Done(result) => result,
+            Next::Wait(fetch) => Box::pin(self.wait(fetch, kid)).await,
+        }
+    }
+
+    /// Waits for `fetch`, then looks `kid` up (in stale keys if the fetch failed).
+    async fn wait(&self, fetch: SharedFetch, kid: &str) -> Result<Arc<Jwk>, Error> {
+        match fetch.await {
             Ok(set) => set.get(kid).cloned().ok_or_else(|| not_found(kid)),
             Err(error) => {
                 let st = self.lock();

@@ -12,7 +12,7 @@
 //! let claims = verifier
 //!     .verify(id_token, &VerifyOptions::new().nonce("n-0S6_WzA2Mj"))
 //!     .await?;
-//! println!("hello {}", claims.sub);
+//! println!("hello {}", claims.sub());
 //! # Ok(()) }
 //! ```
 //!
@@ -65,7 +65,7 @@ mod signature;
 pub use access_token::{AccessTokenVerifier, DEFAULT_ACCEPTED_TYPES};
 pub use algorithm::{Algorithm, UnknownAlgorithm};
 pub use checks::DEFAULT_LEEWAY;
-pub use claims::{Audience, Claims};
+pub use claims::{Audience, Claims, StrList, StrListIter};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use compact::DEFAULT_MAX_TOKEN_BYTES;
 pub use error::{Error, JwksError, TokenKind};

@@ -260,7 +260,8 @@ impl SignatureVerifier {
         found.ok_or_else(|| unsupported(header, expected))
     }
 
-    /// Verifies the signature of `token` made with `alg`.
+    /// Verifies the signature of `token` made with `alg`; ready on the first poll unless the
+    /// JWKS must be fetched.
     pub(crate) async fn verify(
         &self,
         token: &Compact<'_>,

@@ -38,7 +38,7 @@
 //! let verifier = AccessTokenVerifier::new(keys, domain.issuer(), "https://api.example.test/")
 //!     .require_scopes(["read:messages"]);
 //! let claims = verifier.verify(&bearer).await?;
-//! assert_eq!(claims.sub, seed::USER_ID);
+//! assert_eq!(claims.sub(), seed::USER_ID);
 //! # Ok(()) }
 //! # #[cfg(not(all(feature = "jwt", feature = "authentication")))]
 //! # fn main() {}
