@@ -50,11 +50,17 @@ impl Common {
         header_check: impl FnOnce(&Header<'_>) -> Result<(), Error>,
     ) -> Result<Compact<'t>, Error> {
         let compact = Compact::split(token, kind, self.max_token_bytes)?;
-        let header = compact.header()?;
-        let alg = self.signature.check_alg(&header)?;
-        header_check(&header)?;
-        self.signature.verify(&compact, &header, alg).await?;
-        drop(header);
+        // Only the `kid` outlives the header (and is held while a JWKS fetch is awaited).
+        let (alg, key_id) = {
+            let header = compact.header()?;
+            let alg = self.signature.check_alg(&header)?;
+            header_check(&header)?;
+            (alg, header.kid)
+        };
+        self.signature
+            .verify(&compact, key_id.as_deref(), alg)
+            .await?;
+        drop(key_id);
         Ok(compact)
     }
 

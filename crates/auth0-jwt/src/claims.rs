@@ -33,6 +33,66 @@ fn pos(at: usize) -> u32 {
     u32::try_from(at).unwrap_or(u32::MAX)
 }
 
+/// The items of the list claims (`aud` as an array, `permissions`): a few in place (the usual
+/// `aud` of one or two audiences), more on the heap.
+#[derive(Debug, Clone)]
+enum SpanList {
+    Inline {
+        len: u8,
+        items: [Span; SpanList::INLINE],
+    },
+    Heap(Vec<Span>),
+}
+
+impl SpanList {
+    const INLINE: usize = 4;
+
+    fn new() -> Self {
+        Self::Inline {
+            len: 0,
+            items: [Span::default(); Self::INLINE],
+        }
+    }
+
+    fn as_slice(&self) -> &[Span] {
+        match self {
+            Self::Inline { len, items } => items.get(..usize::from(*len)).unwrap_or_default(),
+            Self::Heap(v) => v,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    fn push(&mut self, span: Span) {
+        match self {
+            Self::Inline { len, items } if usize::from(*len) < Self::INLINE => {
+                items[usize::from(*len)] = span;
+                *len += 1;
+            }
+            Self::Inline { items, .. } => {
+                let mut heap = Vec::with_capacity(2 * Self::INLINE);
+                heap.extend_from_slice(items);
+                heap.push(span);
+                *self = Self::Heap(heap);
+            }
+            Self::Heap(v) => v.push(span),
+        }
+    }
+
+    fn truncate(&mut self, new_len: usize) {
+        match self {
+            Self::Inline { len, .. } => {
+                if let Ok(n) = u8::try_from(new_len) {
+                    *len = (*len).min(n);
+                }
+            }
+            Self::Heap(v) => v.truncate(new_len),
+        }
+    }
+}
+
 /// The text spans index: the payload JSON, then the unescaped copies of escaped strings.
 #[derive(Clone, Copy)]
 struct Text<'a> {
@@ -432,7 +492,7 @@ pub struct Claims {
     text: Box<str>,
     payload_len: u32,
     /// The items of `aud` (as an array) and `permissions`.
-    lists: Vec<Span>,
+    lists: SpanList,
     f: Fields,
 }
 
@@ -444,7 +504,7 @@ impl Claims {
             .unwrap_or((&self.text, ""));
         View {
             text: Text { payload, side },
-            lists: &self.lists,
+            lists: self.lists.as_slice(),
             f: &self.f,
         }
     }
@@ -707,7 +767,7 @@ impl Fields {
 struct Ctx<'a> {
     payload: &'a str,
     side: String,
-    lists: Vec<Span>,
+    lists: SpanList,
 }
 
 impl<'a> Ctx<'a> {
@@ -1061,7 +1121,7 @@ impl<'a> Visitor<'a> for ExtraVisitor<'_> {
 pub(crate) struct Parsed<'a> {
     payload: &'a str,
     side: String,
-    lists: Vec<Span>,
+    lists: SpanList,
     f: Fields,
 }
 
@@ -1072,7 +1132,7 @@ impl Parsed<'_> {
                 payload: self.payload,
                 side: &self.side,
             },
-            lists: &self.lists,
+            lists: self.lists.as_slice(),
             f: &self.f,
         }
     }
@@ -1141,7 +1201,7 @@ impl Parsed<'_> {
     }
 
     /// The claims, once the checks passed: one copy of the payload text (and of the unescaped
-    /// strings, if any), in one allocation; the list items move.
+    /// strings, if any), in one allocation; the list items move (in place up to four).
     pub(crate) fn into_claims(self) -> Claims {
         let mut text = String::with_capacity(self.payload.len() + self.side.len());
         text.push_str(self.payload);
@@ -1169,7 +1229,7 @@ pub(crate) fn parse(payload: &[u8]) -> Result<Parsed<'_>, crate::Error> {
     let mut ctx = Ctx {
         payload: text,
         side: String::new(),
-        lists: Vec::new(),
+        lists: SpanList::new(),
     };
     let mut fields = Fields::default();
     let mut de = serde_json::Deserializer::from_str(text);

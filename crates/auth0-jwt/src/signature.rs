@@ -260,12 +260,12 @@ impl SignatureVerifier {
         found.ok_or_else(|| unsupported(header, expected))
     }
 
-    /// Verifies the signature of `token` made with `alg`; ready on the first poll unless the
-    /// JWKS must be fetched.
+    /// Verifies the signature of `token` made with `alg` (checked by [`Self::check_alg`]) by
+    /// the key `kid`; ready on the first poll unless the JWKS must be fetched.
     pub(crate) async fn verify(
         &self,
         token: &Compact<'_>,
-        header: &Header<'_>,
+        kid: Option<&str>,
         alg: Algorithm,
     ) -> Result<(), Error> {
         match self {
@@ -275,13 +275,15 @@ impl SignatureVerifier {
                     .iter()
                     .find(|(a, _)| *a == alg)
                     .map(|(_, k)| k)
-                    .ok_or_else(|| unsupported(header, &v.expected))?;
+                    .ok_or_else(|| Error::UnsupportedAlgorithm {
+                        found: alg.as_str().to_owned(),
+                        expected: v.expected.to_string(),
+                    })?;
                 ring::hmac::verify(key, token.signing_input, token.signature())
                     .map_err(|_| Error::InvalidSignature)
             }
             Self::Asymmetric(v) => {
-                let kid = header.kid.as_deref().unwrap_or("");
-                let key = v.cache.get(kid).await?;
+                let key = v.cache.get(kid.unwrap_or("")).await?;
                 key.verify(alg, token.signing_input, token.signature())
             }
         }

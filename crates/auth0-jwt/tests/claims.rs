@@ -266,3 +266,32 @@ async fn unread_claims_are_validated_as_strictly_as_json_values() {
     assert_eq!(claims.get("x"), Some(json!(1e300)));
     assert_eq!(claims.get("y"), Some(json!(u64::MAX)));
 }
+
+#[tokio::test]
+async fn long_lists_are_kept_whole() {
+    let audiences: Vec<String> = (0..7).map(|i| format!("api-{i}")).collect();
+    let mut aud = vec![AUDIENCE.to_owned()];
+    aud.extend(audiences.iter().cloned());
+    let payload = with(default_payload(), "aud", json!(aud));
+    let claims = verify(&payload).await.unwrap();
+    assert_eq!(claims.aud().iter().collect::<Vec<_>>(), aud);
+    assert_eq!(claims.aud().len(), 8);
+
+    // Permissions past the ones kept in place, and a list that turns out not to be strings
+    // after several strings (kept as an unknown claim, the typed list left empty).
+    let permissions: Vec<String> = (0..12).map(|i| format!("perm:{i}")).collect();
+    let mut payload = with(default_payload(), "permissions", json!(permissions));
+    payload["org_name"] = json!(["a", "b", "c", "d", "e", "f", 7]);
+    let claims = verify(&payload).await.unwrap();
+    assert_eq!(claims.permissions().unwrap().to_vec(), permissions);
+    assert!(claims.has_permission("perm:11"));
+    assert_eq!(claims.org_name(), None);
+    assert_eq!(
+        claims.get("org_name"),
+        Some(json!(["a", "b", "c", "d", "e", "f", 7]))
+    );
+    assert_eq!(
+        claims.aud().iter().collect::<Vec<_>>(),
+        [AUDIENCE, ALT_AUDIENCE]
+    );
+}
