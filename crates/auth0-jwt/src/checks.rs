@@ -7,7 +7,7 @@ use crate::claims::{Audience, Parsed};
 use crate::clock::Clock;
 use crate::compact::{Compact, DEFAULT_MAX_TOKEN_BYTES, Header};
 use crate::error::{Error, TokenKind};
-use crate::signature::SignatureVerifier;
+use crate::signature::{SignatureVerifier, verify_after_fetch};
 
 /// Default clock skew tolerance.
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
@@ -49,19 +49,30 @@ impl Common {
         kind: TokenKind,
         header_check: impl FnOnce(&Header<'_>) -> Result<(), Error>,
     ) -> Result<Compact<'t>, Error> {
-        let compact = Compact::split(token, kind, self.max_token_bytes)?;
-        // Only the `kid` outlives the header (and is held while a JWKS fetch is awaited).
-        let (alg, key_id) = {
-            let header = compact.header()?;
-            let alg = self.signature.check_alg(&header)?;
-            header_check(&header)?;
-            (alg, header.kid)
+        // Everything up to the signature runs in this block, so that none of its locals is
+        // kept in this future's state: across the one `.await` below it holds a pointer.
+        let wait_for_keys = {
+            let compact = Compact::split(token, kind, self.max_token_bytes)?;
+            let pending = {
+                let header = compact.header()?;
+                let alg = self.signature.check_alg(&header)?;
+                header_check(&header)?;
+                let key_id = header.kid.as_deref();
+                self.signature
+                    .verify_now(&compact, key_id, alg)?
+                    .map(|fetch| (fetch, key_id.map(str::to_owned), alg))
+            };
+            let Some((fetch, key_id, alg)) = pending else {
+                // Verified without waiting: the usual case.
+                return Ok(compact);
+            };
+            // A JWKS fetch to wait for: the token moves into a boxed future with it.
+            Box::pin(async move {
+                verify_after_fetch(fetch, &compact, key_id.as_deref(), alg).await?;
+                Ok(compact)
+            })
         };
-        self.signature
-            .verify(&compact, key_id.as_deref(), alg)
-            .await?;
-        drop(key_id);
-        Ok(compact)
+        wait_for_keys.await
     }
 
     /// Checks `iss`, `sub`, `aud` (one of `expected_aud`), `exp` (with leeway).
