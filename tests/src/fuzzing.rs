@@ -9,11 +9,14 @@ use auth0_core::management::{
     GetRoleResponseContent, ListUsersOffsetPaginatedResponseContent, Log,
 };
 use auth0_jwt::{
-    AccessTokenVerifier, Algorithm, AsymmetricSignatureVerifier, JwkSet, StaticJwks,
+    AccessTokenVerifier, Algorithm, AsymmetricSignatureVerifier, Error, JwkSet, StaticJwks,
     SymmetricSignatureVerifier, TokenVerifier, VerifyOptions,
 };
+use base64::Engine as _;
 use futures_util::FutureExt as _;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::{Map, Value};
 
 /// A fuzz entry point: arbitrary bytes in, a panic on a bug.
 pub type Target = fn(&[u8]);
@@ -92,6 +95,100 @@ pub fn jwt_verify(data: &[u8]) {
     let (keys, token) = rest.split_at(split);
     verify_all(keys, &String::from_utf8_lossy(token));
     verify_all(FIXED_JWKS.as_bytes(), &String::from_utf8_lossy(rest));
+    let _ = claims_payload(rest);
+}
+
+/// The names every verified ID token needs, put in front of a fuzzed claims object.
+const REQUIRED_CLAIMS: &[u8] =
+    br#"{"iss":"https://t/","sub":"s","aud":"aud","exp":99999999999,"iat":1,"#;
+
+/// A JSON object read by `serde_json`, or `None` if it is not one or repeats a name.
+struct UniqueObject(Option<Map<String, Value>>);
+
+impl<'de> Deserialize<'de> for UniqueObject {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = UniqueObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<UniqueObject, A::Error> {
+                let mut out = Map::new();
+                let mut repeated = false;
+                while let Some((name, value)) = map.next_entry::<String, Value>()? {
+                    repeated |= out.insert(name, value).is_some();
+                }
+                Ok(UniqueObject((!repeated).then_some(out)))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Arbitrary bytes as the rest of a claims object (after the required claims), signed here
+/// (HS256) so the claims reader sees them past the signature check. Differential: the
+/// verifier must accept exactly the payloads `serde_json` reads as an object without a
+/// repeated name, and the `Claims` it returns must give back that object.
+///
+/// Returns whether the token was accepted; `None` for input that does not start with `{`
+/// (or is too large for a token).
+pub fn claims_payload(rest: &[u8]) -> Option<bool> {
+    let body = rest.strip_prefix(b"{")?;
+    if body.len() > 8 * 1024 {
+        return None; // past the token size cap
+    }
+    let mut payload = REQUIRED_CLAIMS.to_vec();
+    payload.extend_from_slice(body);
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let input = format!(
+        "{}.{}",
+        b64.encode(br#"{"alg":"HS256"}"#),
+        b64.encode(&payload)
+    );
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, b"secret");
+    let signature = ring::hmac::sign(&key, input.as_bytes());
+    let token = format!("{input}.{}", b64.encode(signature.as_ref()));
+    let sym = SymmetricSignatureVerifier::new(&SecretString::new("secret"));
+    let verified = TokenVerifier::new(sym, "https://t/", "aud")
+        .verify(&token, &VerifyOptions::new())
+        .now_or_never()
+        .expect("ready");
+    let expected = serde_json::from_slice::<UniqueObject>(&payload)
+        .ok()
+        .and_then(|o| o.0);
+    match (verified, expected) {
+        (Ok(claims), Some(object)) => {
+            assert_eq!(
+                serde_json::to_value(&claims).expect("serializable"),
+                Value::Object(object.clone())
+            );
+            for (name, value) in &object {
+                assert_eq!(claims.get(name).as_ref(), Some(value), "{name}");
+            }
+            let extra = claims.extra();
+            assert!(
+                extra
+                    .iter()
+                    .all(|(name, value)| object.get(name) == Some(value))
+            );
+            assert_eq!(claims.sub(), "s");
+            assert_eq!(claims.payload_json().as_bytes(), payload);
+            assert_eq!(claims, claims.clone());
+            let _ = format!("{claims:?}");
+            Some(true)
+        }
+        (Err(Error::MalformedPayload), None) => Some(false),
+        (verified, expected) => panic!(
+            "the verifier ({:?}) and serde_json ({}) disagree",
+            verified.map(|_| "accepted"),
+            if expected.is_some() {
+                "an object"
+            } else {
+                "rejected"
+            }
+        ),
+    }
 }
 
 /// Arbitrary bytes as a JWKS document: parsed, every key inspected, and each key type looked

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use auth0_e2e::fuzzing::TARGETS;
+use auth0_e2e::fuzzing::{TARGETS, claims_payload};
 
 #[test]
 fn every_committed_corpus_file_runs_through_its_target_without_a_panic() {
@@ -47,4 +47,21 @@ fn every_fuzz_binary_has_a_committed_corpus_and_a_target_file() {
     }
     let bins = manifest.matches("[[bin]]").count();
     assert_eq!(bins, TARGETS.len(), "a fuzz binary is not in TARGETS");
+}
+
+/// The claims differential of `jwt_verify` reaches both verdicts on the committed seeds (so
+/// the corpus run above does compare the verifier with `serde_json`, not skip it).
+#[test]
+fn claims_seeds_reach_both_verdicts() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/jwt_verify");
+    let verdict = |seed: &str| {
+        let data = std::fs::read(dir.join(seed)).expect("seed");
+        claims_payload(&data[1..])
+    };
+    assert_eq!(verdict("claims_escapes"), Some(true));
+    assert_eq!(verdict("claims_duplicate"), Some(false));
+    assert_eq!(verdict("claims_out_of_range"), Some(false));
+    assert_eq!(claims_payload(b"{}"), Some(false), "a trailing comma");
+    assert_eq!(claims_payload(br#"{"x":[1,{"y":null}]}"#), Some(true));
+    assert_eq!(claims_payload(b"not an object"), None);
 }

@@ -130,7 +130,7 @@ impl TokenApi<'_> {
     ///         &VerifyOptions::new().nonce(nonce),
     ///     )
     ///     .await?;
-    /// # assert_eq!(login.claims.sub, seed::USER_ID);
+    /// # assert_eq!(login.claims.sub(), seed::USER_ID);
     /// assert!(login.claims.get("email").is_some());
     /// # Ok(()) }
     /// ```

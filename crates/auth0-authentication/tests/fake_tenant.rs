@@ -1076,7 +1076,7 @@ async fn id_token_verified_in_one_step() {
         )
         .await
         .unwrap();
-    assert_eq!(verified.claims.sub, seed::USER_ID);
+    assert_eq!(verified.claims.sub(), seed::USER_ID);
     assert_eq!(
         verified.tokens.access_token.expose_secret(),
         "at-registered"

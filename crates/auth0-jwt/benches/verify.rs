@@ -5,7 +5,8 @@
 //!
 //! Before criterion's groups, a paired measurement prints the ratio the targets are stated
 //! in: short batches of the raw `ring` check and of `verify` alternate (so both see the same
-//! machine load), and the median of the per-pair throughput ratios is reported.
+//! machine load), each side's batch lasting the same ~0.5 ms (so both are as likely to be
+//! preempted), and the median of the per-pair throughput ratios is reported.
 #![allow(
     missing_docs,
     clippy::missing_panics_doc,
@@ -216,12 +217,31 @@ mod futures_util {
     }
 }
 
-/// Alternating batches of the raw check and of `verify`; prints medians.
+/// How many calls of `f` take about `target` (at least one).
+fn batch_for(f: &dyn Fn(), target: Duration) -> u32 {
+    let start = Instant::now();
+    let mut calls = 0u32;
+    while start.elapsed() < Duration::from_millis(20) {
+        f();
+        calls += 1;
+    }
+    let per_call = start.elapsed().as_secs_f64() / f64::from(calls);
+    // Truncation is intended: a whole number of calls.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let batch = (target.as_secs_f64() / per_call) as u32;
+    batch.max(1)
+}
+
+/// Alternating batches of the raw check and of `verify`, each side's batch sized to the same
+/// wall time (so a batch of either side is as likely to be preempted on a shared machine);
+/// prints medians and fastest batches.
 fn paired() {
-    const PAIRS: usize = 61;
+    const PAIRS: usize = 1001;
+    const BATCH_TIME: Duration = Duration::from_micros(500);
     let options = VerifyOptions::new();
     println!(
-        "paired: {PAIRS} alternating batch pairs; medians, and the fastest batch of each side"
+        "paired: {PAIRS} alternating batch pairs of ~{} µs per side; medians, and the fastest batch of each side",
+        BATCH_TIME.as_micros()
     );
     println!(
         "| algorithm | ring raw check | auth0-jwt verify | verify / raw throughput (median of pairs) | fastest raw / fastest verify |"
@@ -232,15 +252,9 @@ fn paired() {
         let (input, sig) = split(&case.token);
         let raw = || assert!((case.raw)(black_box(&input), black_box(&sig)));
         let ours = || verify_once(&case.verifier, &case.token, &options);
-        // Size a batch to about 2 ms of the raw check.
-        let start = Instant::now();
-        let mut calib = 0u32;
-        while start.elapsed() < Duration::from_millis(20) {
-            raw();
-            calib += 1;
-        }
-        let batch = (calib / 10).max(1);
-        let time = |f: &dyn Fn()| {
+        let raw_batch = batch_for(&raw, BATCH_TIME);
+        let ours_batch = batch_for(&ours, BATCH_TIME);
+        let time = |f: &dyn Fn(), batch: u32| {
             let start = Instant::now();
             for _ in 0..batch {
                 f();
@@ -250,11 +264,11 @@ fn paired() {
         let (mut raws, mut ourss, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
         for i in 0..PAIRS {
             let (r, o) = if i % 2 == 0 {
-                let r = time(&raw);
-                (r, time(&ours))
+                let r = time(&raw, raw_batch);
+                (r, time(&ours, ours_batch))
             } else {
-                let o = time(&ours);
-                (time(&raw), o)
+                let o = time(&ours, ours_batch);
+                (time(&raw, raw_batch), o)
             };
             raws.push(r);
             ourss.push(o);

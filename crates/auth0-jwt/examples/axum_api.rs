@@ -16,7 +16,7 @@ async fn public() -> Json<Value> {
 }
 
 async fn private(Extension(claims): Extension<Claims>) -> Json<Value> {
-    Json(json!({"message": "private", "sub": claims.sub, "scope": claims.scope}))
+    Json(json!({"message": "private", "sub": claims.sub(), "scope": claims.scope()}))
 }
 
 /// Builds the app; keys are fetched on the first request, not here.

@@ -199,7 +199,7 @@ impl AccessTokenVerifier {
         let parsed = parse(token.payload()?)?;
         let now = c.now();
         c.check_registered(&parsed, KIND, &cfg.audiences, &cfg.audience_text, now)?;
-        if let Some(nbf) = parsed.nbf {
+        if let Some(nbf) = parsed.nbf() {
             let nbf_with_leeway = nbf.saturating_sub(c.leeway());
             if now < nbf_with_leeway {
                 return Err(Error::NotYetValid {
@@ -214,13 +214,12 @@ impl AccessTokenVerifier {
         if let Some(org) = cfg.organization.as_deref().filter(|o| !o.is_empty()) {
             Common::check_organization(&parsed, KIND, org)?;
         }
-        let claims = parsed.into_claims();
-        if let Some(missing) = cfg.scopes.iter().find(|s| !claims.has_scope(s)) {
+        if let Some(missing) = cfg.scopes.iter().find(|s| !parsed.has_scope(s)) {
             return Err(Error::MissingScope(missing.clone()));
         }
-        if let Some(missing) = cfg.permissions.iter().find(|p| !claims.has_permission(p)) {
+        if let Some(missing) = cfg.permissions.iter().find(|p| !parsed.has_permission(p)) {
             return Err(Error::MissingPermission(missing.clone()));
         }
-        Ok(claims)
+        Ok(parsed.into_claims())
     }
 }

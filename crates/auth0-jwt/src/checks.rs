@@ -7,7 +7,7 @@ use crate::claims::{Audience, Parsed};
 use crate::clock::Clock;
 use crate::compact::{Compact, DEFAULT_MAX_TOKEN_BYTES, Header};
 use crate::error::{Error, TokenKind};
-use crate::signature::SignatureVerifier;
+use crate::signature::{SignatureVerifier, verify_after_fetch};
 
 /// Default clock skew tolerance.
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
@@ -49,25 +49,42 @@ impl Common {
         kind: TokenKind,
         header_check: impl FnOnce(&Header<'_>) -> Result<(), Error>,
     ) -> Result<Compact<'t>, Error> {
-        let compact = Compact::split(token, kind, self.max_token_bytes)?;
-        let header = compact.header()?;
-        let alg = self.signature.check_alg(&header)?;
-        header_check(&header)?;
-        self.signature.verify(&compact, &header, alg).await?;
-        drop(header);
-        Ok(compact)
+        // Everything up to the signature runs in this block, so that none of its locals is
+        // kept in this future's state: across the one `.await` below it holds a pointer.
+        let wait_for_keys = {
+            let compact = Compact::split(token, kind, self.max_token_bytes)?;
+            let pending = {
+                let header = compact.header()?;
+                let alg = self.signature.check_alg(&header)?;
+                header_check(&header)?;
+                let key_id = header.kid.as_deref();
+                self.signature
+                    .verify_now(&compact, key_id, alg)?
+                    .map(|fetch| (fetch, key_id.map(str::to_owned), alg))
+            };
+            let Some((fetch, key_id, alg)) = pending else {
+                // Verified without waiting: the usual case.
+                return Ok(compact);
+            };
+            // A JWKS fetch to wait for: the token moves into a boxed future with it.
+            Box::pin(async move {
+                verify_after_fetch(fetch, &compact, key_id.as_deref(), alg).await?;
+                Ok(compact)
+            })
+        };
+        wait_for_keys.await
     }
 
     /// Checks `iss`, `sub`, `aud` (one of `expected_aud`), `exp` (with leeway).
     pub(crate) fn check_registered(
         &self,
-        claims: &Parsed,
+        claims: &Parsed<'_>,
         kind: TokenKind,
         expected_aud: &[String],
         expected_aud_text: &str,
         now: i64,
     ) -> Result<(), Error> {
-        let Some(iss) = claims.iss.as_deref() else {
+        let Some(iss) = claims.iss() else {
             return Err(Error::IssuerMissing(kind));
         };
         if iss != self.issuer {
@@ -77,10 +94,10 @@ impl Common {
                 found: iss.to_owned(),
             });
         }
-        if claims.sub.is_none() {
+        if !claims.has_sub() {
             return Err(Error::SubjectMissing(kind));
         }
-        let Some(aud) = claims.aud.as_ref() else {
+        let Some(aud) = claims.aud() else {
             return Err(Error::AudienceMissing(kind));
         };
         if !expected_aud.iter().any(|e| aud.contains(e)) {
@@ -93,11 +110,11 @@ impl Common {
                 Audience::One(one) => Error::AudienceMismatch {
                     kind,
                     expected: expected_aud_text.to_owned(),
-                    found: one.clone(),
+                    found: one.to_owned(),
                 },
             });
         }
-        let Some(exp) = claims.exp else {
+        let Some(exp) = claims.exp() else {
             return Err(Error::ExpirationMissing(kind));
         };
         let exp_with_leeway = exp.saturating_add(self.leeway());
@@ -114,12 +131,12 @@ impl Common {
     /// Checks `org_id` (expected value starting with `org_`) or `org_name` (otherwise; the
     /// expected value is compared lower-cased, as Auth0 issues names lower-case).
     pub(crate) fn check_organization(
-        claims: &Parsed,
+        claims: &Parsed<'_>,
         kind: TokenKind,
         organization: &str,
     ) -> Result<(), Error> {
         if organization.starts_with("org_") {
-            let Some(org_id) = claims.org_id.as_deref() else {
+            let Some(org_id) = claims.org_id() else {
                 return Err(Error::OrgIdMissing(kind));
             };
             if org_id != organization {
@@ -130,7 +147,7 @@ impl Common {
                 });
             }
         } else {
-            let Some(org_name) = claims.org_name.as_deref() else {
+            let Some(org_name) = claims.org_name() else {
                 return Err(Error::OrgNameMissing(kind));
             };
             if !eq_lowercased(org_name, organization) {

@@ -96,13 +96,12 @@ impl<'t> Compact<'t> {
             });
         }
         let bytes = token.as_bytes();
-        let Some(d1) = token.find('.') else {
+        // The first and the last dot; a dot in between (more than three segments) is found
+        // below, where the payload fails to decode, so a valid payload is not scanned twice.
+        let (Some(d1), Some(d2)) = (token.find('.'), token.rfind('.')) else {
             return Err(Error::Malformed);
         };
-        let Some(d2) = token[d1 + 1..].find('.').map(|i| d1 + 1 + i) else {
-            return Err(Error::Malformed);
-        };
-        if token[d2 + 1..].contains('.') {
+        if d1 == d2 {
             return Err(Error::Malformed);
         }
         let header_b64 = &bytes[..d1];
@@ -128,8 +127,12 @@ impl<'t> Compact<'t> {
         };
         compact.header = header;
         compact.signature = signature;
-        // A bad payload encoding is reported after the signature check, like a bad payload.
         compact.payload = decode_into(payload_b64, &mut compact.buf);
+        if compact.payload.is_none() && payload_b64.contains(&b'.') {
+            return Err(Error::Malformed); // more than three segments
+        }
+        // Any other bad payload encoding is reported after the signature check, like a bad
+        // payload.
         Ok(compact)
     }
 

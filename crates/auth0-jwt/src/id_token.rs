@@ -109,11 +109,11 @@ impl TokenVerifier {
         let claims = parse(token.payload()?)?;
         let now = c.now();
         c.check_registered(&claims, KIND, &self.audience, &self.audience[0], now)?;
-        if claims.iat.is_none() {
+        if claims.iat().is_none() {
             return Err(Error::IssuedAtMissing(KIND));
         }
         if let Some(nonce) = options.nonce.as_deref().filter(|n| !n.is_empty()) {
-            let Some(claim) = claims.nonce.as_deref() else {
+            let Some(claim) = claims.nonce() else {
                 return Err(Error::NonceMissing(KIND));
             };
             if claim != nonce {
@@ -127,10 +127,10 @@ impl TokenVerifier {
         if let Some(org) = options.organization.as_deref().filter(|o| !o.is_empty()) {
             Common::check_organization(&claims, KIND, org)?;
         }
-        if let Some(Audience::Many(list)) = &claims.aud
+        if let Some(Audience::Many(list)) = claims.aud()
             && list.len() > 1
         {
-            let Some(azp) = claims.azp.as_deref() else {
+            let Some(azp) = claims.azp() else {
                 return Err(Error::AzpMissing(KIND));
             };
             if azp != self.audience[0] {
@@ -142,7 +142,7 @@ impl TokenVerifier {
             }
         }
         if let Some(max_age) = options.max_age.filter(|m| !m.is_zero()) {
-            let Some(auth_time) = claims.auth_time else {
+            let Some(auth_time) = claims.auth_time() else {
                 return Err(Error::AuthTimeMissing(KIND));
             };
             let limit = auth_time

@@ -43,7 +43,7 @@ pub trait JwksFetcher: Send + Sync + fmt::Debug + 'static {
 /// let keys = AsymmetricSignatureVerifier::builder(StaticJwks::new(pinned_jwks)).build()?;
 /// let verifier = AccessTokenVerifier::new(keys, issuer, "https://api.example.com/");
 /// let claims = verifier.verify(&token).await?;
-/// assert_eq!(claims.sub, "auth0|someone");
+/// assert_eq!(claims.sub(), "auth0|someone");
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
@@ -127,6 +127,29 @@ impl fmt::Debug for JwksCache {
     }
 }
 
+/// A JWKS fetch in flight that a lookup has to wait for.
+pub(crate) struct PendingFetch {
+    cache: JwksCache,
+    fetch: SharedFetch,
+}
+
+impl PendingFetch {
+    /// Waits for the fetch, then looks `kid` up (in stale keys if the fetch failed).
+    pub(crate) async fn key(self, kid: &str) -> Result<Arc<Jwk>, Error> {
+        match self.fetch.await {
+            Ok(set) => set.get(kid).cloned().ok_or_else(|| not_found(kid)),
+            Err(error) => {
+                let cache = &self.cache;
+                let st = cache.lock();
+                let now = cache.inner.clock.now();
+                cache
+                    .stale_lookup(&st, kid, now)
+                    .unwrap_or(Err(Error::Jwks(error)))
+            }
+        }
+    }
+}
+
 enum Next {
     Wait(SharedFetch),
     Done(Result<Arc<Jwk>, Error>),
@@ -166,20 +189,15 @@ impl JwksCache {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The key with `kid`, fetching the JWKS if the rules allow it.
-    pub(crate) async fn get(&self, kid: &str) -> Result<Arc<Jwk>, Error> {
-        let wait = match self.next(kid) {
-            Next::Done(result) => return result,
-            Next::Wait(fetch) => fetch,
-        };
-        match wait.await {
-            Ok(set) => set.get(kid).cloned().ok_or_else(|| not_found(kid)),
-            Err(error) => {
-                let st = self.lock();
-                let now = self.inner.clock.now();
-                self.stale_lookup(&st, kid, now)
-                    .unwrap_or(Err(Error::Jwks(error)))
-            }
+    /// The key with `kid` if it is at hand (or known to be unobtainable for now), else the
+    /// fetch to wait for (started here if the rules allow it).
+    pub(crate) fn lookup(&self, kid: &str) -> Result<Result<Arc<Jwk>, Error>, PendingFetch> {
+        match self.next(kid) {
+            Next::Done(result) => Ok(result),
+            Next::Wait(fetch) => Err(PendingFetch {
+                cache: self.clone(),
+                fetch,
+            }),
         }
     }
 

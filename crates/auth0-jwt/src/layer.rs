@@ -39,7 +39,7 @@ use crate::error::Error;
 /// let verifier = AccessTokenVerifier::new(keys, domain.issuer(), "https://api.example.com/");
 /// let api = JwtLayer::new(verifier).layer(service_fn(|req: Request<String>| async move {
 ///     let claims = req.extensions().get::<Claims>().expect("inserted by the layer");
-///     Ok::<_, Infallible>(Response::new(format!("hello {}", claims.sub)))
+///     Ok::<_, Infallible>(Response::new(format!("hello {}", claims.sub())))
 /// }));
 ///
 /// let request = |authorization: Option<String>| {

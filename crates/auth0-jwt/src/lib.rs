@@ -25,8 +25,8 @@
 //! let claims = verifier
 //!     .verify(&id_token, &VerifyOptions::new().nonce("n-0S6_WzA2Mj"))
 //!     .await?;
-//! # assert_eq!(claims.sub, seed::USER_ID);
-//! println!("hello {}", claims.sub);
+//! # assert_eq!(claims.sub(), seed::USER_ID);
+//! println!("hello {}", claims.sub());
 //!
 //! // The same token with another login's nonce is refused.
 //! let replayed = verifier.verify(&id_token, &VerifyOptions::new().nonce("other-nonce")).await;
@@ -85,7 +85,7 @@ mod signature;
 pub use access_token::{AccessTokenVerifier, DEFAULT_ACCEPTED_TYPES};
 pub use algorithm::{Algorithm, UnknownAlgorithm};
 pub use checks::DEFAULT_LEEWAY;
-pub use claims::{Audience, Claims};
+pub use claims::{Audience, Claims, StrList, StrListIter};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use compact::DEFAULT_MAX_TOKEN_BYTES;
 pub use error::{Error, JwksError, TokenKind};

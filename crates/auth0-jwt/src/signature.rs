@@ -10,7 +10,7 @@ use crate::algorithm::{Algorithm, expected_list};
 use crate::clock::{Clock, SystemClock};
 use crate::compact::{Compact, Header};
 use crate::error::Error;
-use crate::jwks_cache::{CacheConfig, JwksCache, JwksFetcher};
+use crate::jwks_cache::{CacheConfig, JwksCache, JwksFetcher, PendingFetch};
 
 /// A verifier configuration that cannot work.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -260,13 +260,16 @@ impl SignatureVerifier {
         found.ok_or_else(|| unsupported(header, expected))
     }
 
-    /// Verifies the signature of `token` made with `alg`.
-    pub(crate) async fn verify(
+    /// Verifies the signature of `token` made with `alg` (checked by [`Self::check_alg`]) by
+    /// the key `kid`, now if the key is at hand (always for HMAC, and for a JWKS whose cache
+    /// holds it): `Ok(None)` when verified. `Ok(Some(fetch))` when the JWKS must be fetched
+    /// first: then [`verify_after_fetch`].
+    pub(crate) fn verify_now(
         &self,
         token: &Compact<'_>,
-        header: &Header<'_>,
+        kid: Option<&str>,
         alg: Algorithm,
-    ) -> Result<(), Error> {
+    ) -> Result<Option<PendingFetch>, Error> {
         match self {
             Self::Symmetric(v) => {
                 let key = v
@@ -274,15 +277,33 @@ impl SignatureVerifier {
                     .iter()
                     .find(|(a, _)| *a == alg)
                     .map(|(_, k)| k)
-                    .ok_or_else(|| unsupported(header, &v.expected))?;
+                    .ok_or_else(|| Error::UnsupportedAlgorithm {
+                        found: alg.as_str().to_owned(),
+                        expected: v.expected.to_string(),
+                    })?;
                 ring::hmac::verify(key, token.signing_input, token.signature())
-                    .map_err(|_| Error::InvalidSignature)
+                    .map_err(|_| Error::InvalidSignature)?;
+                Ok(None)
             }
-            Self::Asymmetric(v) => {
-                let kid = header.kid.as_deref().unwrap_or("");
-                let key = v.cache.get(kid).await?;
-                key.verify(alg, token.signing_input, token.signature())
-            }
+            Self::Asymmetric(v) => match v.cache.lookup(kid.unwrap_or("")) {
+                Ok(key) => {
+                    key?.verify(alg, token.signing_input, token.signature())?;
+                    Ok(None)
+                }
+                Err(fetch) => Ok(Some(fetch)),
+            },
         }
     }
+}
+
+/// Waits for `fetch` (from [`SignatureVerifier::verify_now`]), then verifies the signature of
+/// `token` made with `alg` by the key `kid`.
+pub(crate) async fn verify_after_fetch(
+    fetch: PendingFetch,
+    token: &Compact<'_>,
+    kid: Option<&str>,
+    alg: Algorithm,
+) -> Result<(), Error> {
+    let key = fetch.key(kid.unwrap_or("")).await?;
+    key.verify(alg, token.signing_input, token.signature())
 }

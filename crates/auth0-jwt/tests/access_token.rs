@@ -158,7 +158,7 @@ async fn echo(req: Request<Full<Bytes>>) -> Result<Response<Full<Bytes>>, Infall
     let sub = req
         .extensions()
         .get::<Claims>()
-        .map(|c| c.sub.clone())
+        .map(|c| c.sub().to_owned())
         .unwrap_or_default();
     Ok(Response::new(Full::new(Bytes::from(sub))))
 }

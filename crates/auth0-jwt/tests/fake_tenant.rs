@@ -66,7 +66,7 @@ async fn id_token_issued_by_the_tenant_verifies_over_http() {
         .verify(&token, &VerifyOptions::new().nonce("n-123"))
         .await
         .unwrap();
-    assert_eq!(c.sub, seed::USER_ID);
+    assert_eq!(c.sub(), seed::USER_ID);
     v.verify(&token, &VerifyOptions::new()).await.unwrap();
     assert_eq!(tenant.jwks_fetch_count(), 1);
     let e = v
@@ -229,8 +229,8 @@ async fn tenant_access_tokens_through_the_layer() {
                 .extensions()
                 .get::<auth0_jwt::Claims>()
                 .unwrap()
-                .sub
-                .clone();
+                .sub()
+                .to_owned();
             Ok::<_, std::convert::Infallible>(Response::new(Full::new(bytes::Bytes::from(sub))))
         },
     );

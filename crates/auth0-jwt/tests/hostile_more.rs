@@ -616,3 +616,46 @@ async fn audience_substrings_are_not_matches() {
         );
     }
 }
+
+/// Every wrong segment count is `Malformed`, wherever the extra or missing dot is (the token is
+/// split at its first and last dot; a dot in the payload is caught where it fails to decode).
+#[tokio::test]
+async fn segment_counts_are_malformed_wherever_the_dot_is() {
+    let good = hs_key().sign(&default_payload());
+    let (head, signature) = good.rsplit_once('.').unwrap();
+    let (header, payload) = head.split_once('.').unwrap();
+    let (p1, p2) = payload.split_at(payload.len() / 2);
+    let malformed = [
+        format!("{good}."),
+        format!("{good}.AAAA"),
+        format!("{good}.{good}"),
+        format!("{header}.{p1}.{p2}.{signature}"),
+        format!("{header}..{payload}.{signature}"),
+        format!("{header}.{payload}..{signature}"),
+        format!("{header}.{payload}"),
+        format!("{header}..{signature}"),
+        format!(".{payload}.{signature}"),
+        format!("{header}{payload}{signature}"),
+        "..".to_owned(),
+        "...".to_owned(),
+        ".".to_owned(),
+    ];
+    for token in &malformed {
+        let e = hs_verify(token).await.unwrap_err();
+        assert!(matches!(e, Error::Malformed), "{token}: {e}");
+    }
+    // An empty signature segment is three segments: the signature is checked (and fails).
+    let e = hs_verify(&format!("{head}.")).await.unwrap_err();
+    assert!(matches!(e, Error::InvalidSignature), "{e}");
+    // A payload that is not base64url (without a dot) is reported after the signature check.
+    let input = format!("{}.*", b64(br#"{"alg":"HS256"}"#));
+    let signature = b64(&hs_key().sign_bytes(input.as_bytes()));
+    let e = hs_verify(&format!("{input}.{signature}"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::MalformedPayload), "{e}");
+    let e = hs_verify(&format!("{input}.{}", b64(b"forged")))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::InvalidSignature), "{e}");
+}

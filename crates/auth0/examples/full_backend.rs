@@ -35,15 +35,15 @@ async fn me(
     State(management): State<ManagementClient>,
     Extension(claims): Extension<Claims>,
 ) -> Result<Json<Value>, (StatusCode, String)> {
-    let path = format!("/users/{}", encode_path_segment(&claims.sub));
+    let path = format!("/users/{}", encode_path_segment(claims.sub()));
     match management
         .execute_json::<Value>(ApiRequest::new(Method::GET, path))
         .await
     {
         Ok(user) => Ok(Json(json!({
-            "sub": claims.sub,
+            "sub": claims.sub(),
             "email": user.value["email"],
-            "scope": claims.scope,
+            "scope": claims.scope(),
         }))),
         Err(Error::RateLimited(e)) => Err((
             StatusCode::SERVICE_UNAVAILABLE,

@@ -257,9 +257,11 @@ pub(crate) async fn run(target: &Target) -> Result<Report, BoxError> {
                 .await?;
             println!(
                 "    ID token verified: iss {}, aud {}, sub {}",
-                verified.claims.iss, login.client_id, verified.claims.sub
+                verified.claims.iss(),
+                login.client_id,
+                verified.claims.sub()
             );
-            report.id_token_subject = Some(verified.claims.sub.clone());
+            report.id_token_subject = Some(verified.claims.sub().to_owned());
         }
         None => println!(
             "    skipped: set AUTH0_LOGIN_CLIENT_ID, AUTH0_LOGIN_CLIENT_SECRET, AUTH0_USERNAME and AUTH0_PASSWORD"

@@ -42,7 +42,7 @@
 //! let verifier = AccessTokenVerifier::new(keys, domain.issuer(), "https://api.example.com/")
 //!     .require_scopes(["read:messages"]);
 //! let claims = verifier.verify(&bearer).await?;
-//! # assert_eq!(claims.sub, seed::USER_ID);
+//! # assert_eq!(claims.sub(), seed::USER_ID);
 //! assert!(claims.has_scope("read:messages"));
 //! assert!(verifier.verify("eyJhbGciOiJub25lIn0.e30.").await.is_err());
 //! # Ok(()) }
