@@ -1110,7 +1110,8 @@ async fn offset_paging_stops_with_an_error_at_the_1000_record_limit() {
             error,
             Error::OffsetLimitReached {
                 limit: 1000,
-                fetched: 1000
+                fetched: 1000,
+                checkpoint: None,
             }
         ),
         "{error:?}"
