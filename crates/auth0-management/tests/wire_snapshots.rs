@@ -39,7 +39,7 @@ async fn capture_server() -> (std::net::SocketAddr, Captured) {
                         let body = body
                             .collect()
                             .await
-                            .map(|b| b.to_bytes())
+                            .map(http_body_util::Collected::to_bytes)
                             .unwrap_or_default();
                         store.lock().unwrap().push(render(&parts, &body));
                         Ok::<_, Infallible>(
