@@ -352,3 +352,71 @@ async fn offset_limit_error_points_to_the_checkpoint_variant() {
     assert!(items.next().await.is_none());
     assert!(api_requests(&tenant).is_empty(), "refused before asking");
 }
+
+/// The checkpoint variant of a nested list: `GET /organizations/{id}/members`.
+#[tokio::test]
+async fn checkpoint_variant_walks_organization_members() {
+    let mut seed = TenantSeed::standard().organization(json!({ "name": "members-org" }));
+    for i in 0..5 {
+        seed = seed.user(json!({
+            "email": format!("member{i}@example.test"),
+            "connection": seed::DATABASE_CONNECTION,
+        }));
+    }
+    let tenant = FakeTenant::builder().seed(seed).start().await.unwrap();
+    let client = client(&tenant);
+    let orgs: Vec<_> = client
+        .organizations()
+        .list()
+        .items(OffsetParams::new(50))
+        .try_collect()
+        .await
+        .unwrap();
+    let org = orgs
+        .into_iter()
+        .find(|o| o.name.as_deref() == Some("members-org"))
+        .unwrap()
+        .id
+        .unwrap();
+    let users: Vec<String> = client
+        .users()
+        .list()
+        .items(OffsetParams::new(50))
+        .map_ok(|u| u.user_id.unwrap())
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(users.len() >= 5, "{users:?}");
+    let mut body = CreateOrganizationMemberRequestContent::default();
+    body.members.clone_from(&users);
+    client
+        .organizations()
+        .members()
+        .create(org.as_str(), body)
+        .send()
+        .await
+        .unwrap();
+    tenant.clear_journal();
+    let mut walked: Vec<String> = client
+        .organizations()
+        .members()
+        .list(org.as_str())
+        .checkpoint_items(CheckpointParams::new(2))
+        .map_ok(|m| m.user_id.unwrap())
+        .try_collect()
+        .await
+        .unwrap();
+    walked.sort();
+    let mut expected = users.clone();
+    expected.sort();
+    assert_eq!(walked, expected);
+    let requests = api_requests(&tenant);
+    assert_eq!(requests.len(), users.len().div_ceil(2));
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.path == format!("/api/v2/organizations/{org}/members")
+                && r.query_value("take") == Some("2")
+                && r.query_value("per_page").is_none())
+    );
+}
