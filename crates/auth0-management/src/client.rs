@@ -4,11 +4,11 @@
 //!
 //! 1. [`Retry`](crate::retry::Retry): 429 always; 5xx/408/transport/timeouts for idempotent
 //!    methods; waits honour `Retry-After` and `x-ratelimit-reset`.
-//! 2. [`BearerAuth`](crate::auth::BearerAuth): the token of each attempt; one retry with a
+//! 2. [`BearerAuth`]: the token of each attempt; one retry with a
 //!    fresh token after a 401 when the token source can refresh.
-//! 3. [`AttemptTimeout`](crate::timeout::AttemptTimeout): per-attempt timeout.
+//! 3. [`AttemptTimeout`]: per-attempt timeout.
 //! 4. Telemetry: `User-Agent`, and `Auth0-Client` unless disabled.
-//! 5. [`CustomDomain`](crate::headers::CustomDomain): `Auth0-Custom-Domain` on allow-listed
+//! 5. [`CustomDomain`]: `Auth0-Custom-Domain` on allow-listed
 //!    paths only.
 //! 6. Your layers ([`ManagementClientBuilder::layer`]), first added outermost.
 //! 7. The HTTP service: [`auth0_core::http_client::HttpClient`] unless replaced with
