@@ -39,14 +39,27 @@ pub enum Error {
     /// Offset paging reached Auth0's limit of [`MAX_OFFSET_RECORDS`](crate::pagination::MAX_OFFSET_RECORDS)
     /// records; the list goes on but can only be read with checkpoint paging.
     #[error(
-        "Auth0 serves at most {limit} records through page/per_page paging and {fetched} have been read; use the checkpoint (from/take) variant of the endpoint where it has one (e.g. logs, organizations), or an export job (users) to read the rest"
+        "Auth0 serves at most {limit} records through page/per_page paging and {fetched} have been read; {}",
+        offset_limit_advice(*checkpoint)
     )]
     OffsetLimitReached {
         /// The offset limit.
         limit: u64,
         /// How many records were read before it.
         fetched: u64,
+        /// The checkpoint (`from`/`take`) variant of the same list, when it has one (e.g.
+        /// ``"`client.logs().list().checkpoint_items(..)`"``): what reads on.
+        checkpoint: Option<&'static str>,
     },
+}
+
+fn offset_limit_advice(checkpoint: Option<&str>) -> String {
+    match checkpoint {
+        Some(variant) => {
+            format!("read the rest with checkpoint (from/take) paging, which has no such limit: {variant}")
+        }
+        None => "use the checkpoint (from/take) variant of the endpoint where it has one (e.g. logs, organizations), or an export job (users) to read the rest".to_owned(),
+    }
 }
 
 impl Error {

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName};
 
 /// Header with the request quota of the current window.
 pub const LIMIT_HEADER: &str = "x-ratelimit-limit";
@@ -28,9 +28,9 @@ impl RateLimit {
     /// Reads the three headers.
     pub fn from_headers(headers: &HeaderMap) -> Self {
         Self {
-            limit: header_u64(headers, LIMIT_HEADER),
-            remaining: header_u64(headers, REMAINING_HEADER),
-            reset_at: header_u64(headers, RESET_HEADER),
+            limit: header_u64(headers, &LIMIT),
+            remaining: header_u64(headers, &REMAINING),
+            reset_at: header_u64(headers, &RESET),
         }
     }
 
@@ -52,7 +52,12 @@ impl RateLimit {
     }
 }
 
-fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
+// Parsed once at compile time: a lookup by `&str` parses the name on every call.
+const LIMIT: HeaderName = HeaderName::from_static(LIMIT_HEADER);
+const REMAINING: HeaderName = HeaderName::from_static(REMAINING_HEADER);
+const RESET: HeaderName = HeaderName::from_static(RESET_HEADER);
+
+fn header_u64(headers: &HeaderMap, name: &HeaderName) -> Option<u64> {
     headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok()
 }
 

@@ -4,11 +4,11 @@
 //!
 //! 1. [`Retry`](crate::retry::Retry): 429 always; 5xx/408/transport/timeouts for idempotent
 //!    methods; waits honour `Retry-After` and `x-ratelimit-reset`.
-//! 2. [`BearerAuth`](crate::auth::BearerAuth): the token of each attempt; one retry with a
+//! 2. [`BearerAuth`]: the token of each attempt; one retry with a
 //!    fresh token after a 401 when the token source can refresh.
-//! 3. [`AttemptTimeout`](crate::timeout::AttemptTimeout): per-attempt timeout.
+//! 3. [`AttemptTimeout`]: per-attempt timeout.
 //! 4. Telemetry: `User-Agent`, and `Auth0-Client` unless disabled.
-//! 5. [`CustomDomain`](crate::headers::CustomDomain): `Auth0-Custom-Domain` on allow-listed
+//! 5. [`CustomDomain`]: `Auth0-Custom-Domain` on allow-listed
 //!    paths only.
 //! 6. Your layers ([`ManagementClientBuilder::layer`]), first added outermost.
 //! 7. The HTTP service: [`auth0_core::http_client::HttpClient`] unless replaced with
@@ -26,16 +26,15 @@ use bytes::Bytes;
 use http::HeaderValue;
 use http::{Request, Response};
 use tower::ServiceBuilder;
-use tower::ServiceExt as _;
 use tower::util::BoxCloneSyncService;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::auth::BearerAuthLayer;
-use crate::headers::{CustomDomainLayer, StaticHeadersLayer};
+use crate::auth::{BearerAuth, BearerAuthLayer};
+use crate::headers::{CustomDomain, CustomDomainLayer, StaticHeaders, StaticHeadersLayer};
 use crate::request::{ApiRequest, ApiResponse, Target};
 use crate::retry::{RetryLayer, RetryPolicy};
-use crate::timeout::{AttemptTimeoutLayer, DEFAULT_ATTEMPT_TIMEOUT};
+use crate::timeout::{AttemptTimeout, AttemptTimeoutLayer, DEFAULT_ATTEMPT_TIMEOUT};
 use crate::token::{ClientAuth, ClientCredentials, DEFAULT_REFRESH_SKEW, TokenSource};
 use auth0_core::assertion::ClientAssertionSigner;
 
@@ -331,20 +330,18 @@ impl ManagementClientBuilder {
                 ))
             }
         };
-        let service = BoxCloneSyncService::new(
-            ServiceBuilder::new()
-                .layer(RetryLayer::new(self.retry))
-                .layer(auth)
-                .layer(AttemptTimeoutLayer::new(self.timeout))
-                .layer(telemetry)
-                .layer(CustomDomainLayer::new(custom_domain.clone()))
-                .service(base),
-        );
+        // Below the retry loop, which `execute` runs itself (`retry::run`).
+        let stack = ServiceBuilder::new()
+            .layer(auth)
+            .layer(AttemptTimeoutLayer::new(self.timeout))
+            .layer(telemetry)
+            .layer(CustomDomainLayer::new(custom_domain.clone()))
+            .service(base);
         Ok(ManagementClient {
             inner: Arc::new(Inner {
                 target: Target::new(&self.domain)?,
                 domain: self.domain,
-                service,
+                stack,
                 retry: self.retry,
                 timeout: self.timeout,
                 custom_domain: custom_domain.is_some(),
@@ -398,10 +395,13 @@ fn default_transport(_allow_insecure_http: bool) -> Result<HttpService, Error> {
     ))
 }
 
+/// The layers under the retry loop.
+type Stack = BearerAuth<AttemptTimeout<StaticHeaders<CustomDomain<HttpService>>>>;
+
 struct Inner {
     domain: Domain,
     target: Target,
-    service: HttpService,
+    stack: Stack,
     retry: RetryPolicy,
     timeout: Option<Duration>,
     custom_domain: bool,
@@ -472,7 +472,8 @@ impl ManagementClient {
     /// This is also the raw escape hatch for endpoints newer than the generated methods.
     pub async fn execute(&self, req: ApiRequest) -> Result<ApiResponse<Bytes>, Error> {
         let request = req.into_http_at(&self.inner.target)?;
-        let response = self.inner.service.clone().oneshot(request).await?;
+        let response =
+            crate::retry::run(self.inner.stack.clone(), self.inner.retry, request).await?;
         let (parts, body) = response.into_parts();
         if !parts.status.is_success() {
             return Err(Error::from_response(parts.status, parts.headers, &body));

@@ -63,9 +63,7 @@ impl<S: Service<Request<Bytes>>> Service<Request<Bytes>> for StaticHeaders<S> {
     fn call(&mut self, mut req: Request<Bytes>) -> S::Future {
         let headers = req.headers_mut();
         for (name, value) in self.headers.iter() {
-            if !headers.contains_key(name) {
-                headers.insert(name.clone(), value.clone());
-            }
+            headers.entry(name.clone()).or_insert_with(|| value.clone());
         }
         self.inner.call(req)
     }
@@ -92,9 +90,18 @@ pub fn custom_domain_allowed(path: &str) -> bool {
     let Some(rest) = path.strip_prefix('/') else {
         return false;
     };
-    let segments: Vec<&str> = rest.split('/').collect();
+    // At most four segments matter; a fifth means no match (no allocation on this path).
+    let mut segments = [""; 5];
+    let mut count = 0;
+    for segment in rest.split('/') {
+        if count == segments.len() {
+            return false;
+        }
+        segments[count] = segment;
+        count += 1;
+    }
     let id = |s: &str| !s.is_empty();
-    match segments.as_slice() {
+    match &segments[..count] {
         ["users"]
         | ["jobs", "verification-email"]
         | ["tickets", "email-verification" | "password-change"]
@@ -148,6 +155,10 @@ impl<S: Service<Request<Bytes>>> Service<Request<Bytes>> for CustomDomain<S> {
     }
 
     fn call(&mut self, mut req: Request<Bytes>) -> S::Future {
+        if self.value.is_none() && !req.headers().contains_key(&CUSTOM_DOMAIN_HEADER) {
+            // Nothing to add and nothing to remove.
+            return self.inner.call(req);
+        }
         let allowed = req
             .uri()
             .path()

@@ -6,8 +6,13 @@
 //!   them; a list that goes on past it ends the stream with
 //!   [`Error::OffsetLimitReached`], never silently — use the checkpoint variant of the
 //!   endpoint (e.g. `from`/`take` on logs, organizations, organization members) to read on;
-//!   `/users` has none, so narrow the search (`q`) or export with a users-export job.
-//! - Checkpoint paging (`from`/`take`): [`checkpoint_pages`], [`checkpoint_items`].
+//!   `/users` has none, so narrow the search (`q`) or export with a users-export job. The
+//!   generated list operations that have both styles name their checkpoint variant in the
+//!   error, and offer it as `checkpoint_pages()`/`checkpoint_items()`.
+//! - Checkpoint paging (`from`/`take`): [`checkpoint_pages`], [`checkpoint_items`]; for
+//!   lists whose checkpoint pages are bare arrays and whose next checkpoint is the id of
+//!   the last item (`GET /logs`): [`last_id_checkpoint_pages`],
+//!   [`last_id_checkpoint_items`].
 //!
 //! Each page is one [`ManagementClient::execute`] call, so retries, timeouts and token
 //! refresh apply per page. A stream ends after its first error.
@@ -76,6 +81,18 @@ pub fn offset_pages<T: DeserializeOwned + Send + 'static>(
     items_key: &'static str,
     params: OffsetParams,
 ) -> impl Stream<Item = Result<OffsetPage<T>, Error>> + Send {
+    offset_pages_pointing_to(client, req, items_key, params, None)
+}
+
+/// [`offset_pages`] whose [`Error::OffsetLimitReached`] names `checkpoint`, the checkpoint
+/// variant of the same list (used by the generated operations).
+pub(crate) fn offset_pages_pointing_to<T: DeserializeOwned + Send + 'static>(
+    client: ManagementClient,
+    req: ApiRequest,
+    items_key: &'static str,
+    params: OffsetParams,
+    checkpoint: Option<&'static str>,
+) -> impl Stream<Item = Result<OffsetPage<T>, Error>> + Send {
     stream::try_unfold(OffsetState::Next(params), move |state| {
         let client = client.clone();
         let req = req.clone();
@@ -90,6 +107,7 @@ pub fn offset_pages<T: DeserializeOwned + Send + 'static>(
                 return Err(Error::OffsetLimitReached {
                     limit: MAX_OFFSET_RECORDS,
                     fetched: first,
+                    checkpoint,
                 });
             }
             let mut req = req;
@@ -114,7 +132,18 @@ pub fn offset_items<T: DeserializeOwned + Send + 'static>(
     items_key: &'static str,
     params: OffsetParams,
 ) -> impl Stream<Item = Result<T, Error>> + Send {
-    offset_pages::<T>(client, req, items_key, params)
+    offset_items_pointing_to(client, req, items_key, params, None)
+}
+
+/// [`offset_items`] whose [`Error::OffsetLimitReached`] names `checkpoint`.
+pub(crate) fn offset_items_pointing_to<T: DeserializeOwned + Send + 'static>(
+    client: ManagementClient,
+    req: ApiRequest,
+    items_key: &'static str,
+    params: OffsetParams,
+    checkpoint: Option<&'static str>,
+) -> impl Stream<Item = Result<T, Error>> + Send {
+    offset_pages_pointing_to::<T>(client, req, items_key, params, checkpoint)
         .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
         .try_flatten()
 }
@@ -135,6 +164,42 @@ pub fn checkpoint_pages<T: DeserializeOwned + Send + 'static>(
     items_key: &'static str,
     params: CheckpointParams,
 ) -> impl Stream<Item = Result<CheckpointPage<T>, Error>> + Send {
+    checkpoint_pages_with(client, req, items_key, params, None)
+}
+
+/// Pages of a checkpoint-paged list whose pages are bare arrays and whose next checkpoint
+/// is the `id_field` of the last item (`GET /logs`, with `id_field` `"log_id"`: the events
+/// after that one). The stream ends at an empty page.
+pub fn last_id_checkpoint_pages<T: DeserializeOwned + Send + 'static>(
+    client: ManagementClient,
+    req: ApiRequest,
+    id_field: &'static str,
+    params: CheckpointParams,
+) -> impl Stream<Item = Result<CheckpointPage<T>, Error>> + Send {
+    checkpoint_pages_with(client, req, "items", params, Some(id_field))
+}
+
+/// The items of [`last_id_checkpoint_pages`], one by one.
+pub fn last_id_checkpoint_items<T: DeserializeOwned + Send + 'static>(
+    client: ManagementClient,
+    req: ApiRequest,
+    id_field: &'static str,
+    params: CheckpointParams,
+) -> impl Stream<Item = Result<T, Error>> + Send {
+    last_id_checkpoint_pages::<T>(client, req, id_field, params)
+        .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+        .try_flatten()
+}
+
+/// Checkpoint paging; with `last_id`, a bare-array page's next checkpoint is that field of
+/// its last item.
+fn checkpoint_pages_with<T: DeserializeOwned + Send + 'static>(
+    client: ManagementClient,
+    req: ApiRequest,
+    items_key: &'static str,
+    params: CheckpointParams,
+    last_id: Option<&'static str>,
+) -> impl Stream<Item = Result<CheckpointPage<T>, Error>> + Send {
     stream::try_unfold(CheckpointState::Next(params), move |state| {
         let client = client.clone();
         let req = req.clone();
@@ -146,7 +211,16 @@ pub fn checkpoint_pages<T: DeserializeOwned + Send + 'static>(
             for (name, value) in params.query_pairs() {
                 req = req.query(name, value);
             }
-            let value: Value = client.execute_json(req).await?.value;
+            let mut value: Value = client.execute_json(req).await?.value;
+            if let (Some(field), Value::Array(items)) = (last_id, &value) {
+                let next = items
+                    .last()
+                    .and_then(|item| item.get(field))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+                let items = std::mem::take(&mut value);
+                value = serde_json::json!({ items_key: items, "next": next });
+            }
             let page = CheckpointPage::<T>::from_json(value, items_key)?;
             let next = match page.next_params(&params) {
                 // A `next` equal to the checkpoint just used would loop forever.

@@ -221,7 +221,7 @@ impl ApiRequest {
                 self.path
             )));
         }
-        if self.path.contains(['?', '#']) {
+        if self.path.bytes().any(|b| b == b'?' || b == b'#') {
             return Err(Error::Config(format!(
                 "a Management API path must not hold a query or fragment (use ApiRequest::query), got {:?}",
                 self.path

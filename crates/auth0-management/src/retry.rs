@@ -234,55 +234,64 @@ where
     }
 
     fn call(&mut self, req: Request<Bytes>) -> Self::Future {
-        let mut inner = self.inner.clone();
-        let policy = self.policy;
-        Box::pin(async move {
-            let options = req
-                .extensions()
-                .get::<RequestOptions>()
-                .copied()
-                .unwrap_or_default();
-            let max_attempts = options.max_attempts.unwrap_or(policy.max_attempts).max(1);
-            let mut waited = Duration::ZERO;
-            let mut next = Some(req);
-            let mut attempt = 1;
-            loop {
-                let Some(current) = next.take() else {
-                    return Err(Error::Config("retry lost its request".to_owned()));
-                };
-                let keep = (attempt < max_attempts).then(|| clone_request(&current));
-                let method = current.method().clone();
-                let result = match inner.ready().await {
-                    Ok(svc) => svc.call(current).await,
-                    Err(e) => Err(e),
-                };
-                if let Ok(r) = &result {
-                    let status = r.status();
-                    if status.as_u16() < 400 {
-                        return result;
-                    }
-                }
-                let decision = policy.decide(
-                    attempt,
-                    max_attempts,
-                    &method,
-                    options.retry_non_idempotent,
-                    Outcome::of(&result),
-                    waited,
-                    SystemTime::now(),
-                    crate::random::unit(),
-                );
-                match (decision, keep) {
-                    (Decision::Retry(delay), Some(again)) => {
-                        tokio::time::sleep(delay).await;
-                        waited += delay;
-                        attempt += 1;
-                        next = Some(again);
-                    }
-                    _ => return result,
-                }
+        Box::pin(run(self.inner.clone(), self.policy, req))
+    }
+}
+
+/// One call with its retries: what [`Retry`] runs for each request. The client calls it
+/// directly, with its own clone of the layers below, which spares it a second clone of
+/// them and the boxing of this future.
+pub(crate) async fn run<S>(
+    mut inner: S,
+    policy: RetryPolicy,
+    req: Request<Bytes>,
+) -> Result<Response<Bytes>, Error>
+where
+    S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error>,
+{
+    let options = req
+        .extensions()
+        .get::<RequestOptions>()
+        .copied()
+        .unwrap_or_default();
+    let max_attempts = options.max_attempts.unwrap_or(policy.max_attempts).max(1);
+    let mut waited = Duration::ZERO;
+    let mut next = Some(req);
+    let mut attempt = 1;
+    loop {
+        let Some(current) = next.take() else {
+            return Err(Error::Config("retry lost its request".to_owned()));
+        };
+        let keep = (attempt < max_attempts).then(|| clone_request(&current));
+        let method = current.method().clone();
+        let result = match inner.ready().await {
+            Ok(svc) => svc.call(current).await,
+            Err(e) => Err(e),
+        };
+        if let Ok(r) = &result
+            && r.status().as_u16() < 400
+        {
+            return result;
+        }
+        let decision = policy.decide(
+            attempt,
+            max_attempts,
+            &method,
+            options.retry_non_idempotent,
+            Outcome::of(&result),
+            waited,
+            SystemTime::now(),
+            crate::random::unit(),
+        );
+        match (decision, keep) {
+            (Decision::Retry(delay), Some(again)) => {
+                tokio::time::sleep(delay).await;
+                waited += delay;
+                attempt += 1;
+                next = Some(again);
             }
-        })
+            _ => return result,
+        }
     }
 }
 

@@ -307,9 +307,14 @@ fn share_error(e: &Error) -> Error {
         Error::Timeout(d) => Error::Timeout(*d),
         Error::Decode(d) => Error::Decode(d.clone()),
         Error::Config(m) => Error::Config(m.clone()),
-        Error::OffsetLimitReached { limit, fetched } => Error::OffsetLimitReached {
+        Error::OffsetLimitReached {
+            limit,
+            fetched,
+            checkpoint,
+        } => Error::OffsetLimitReached {
             limit: *limit,
             fetched: *fetched,
+            checkpoint: *checkpoint,
         },
         other => Error::Transport(auth0_core::TransportError::new(
             format!("token request failed: {other}"),

@@ -528,6 +528,47 @@ async fn max_attempts_per_client_and_per_request() {
     assert_eq!(things(&tenant, &Method::GET), 6);
 }
 
+/// The attempt timers are pooled per thread and runtime and reused (moved to the next
+/// deadline); a reused timer must still fire, and a timer left by a runtime that is gone
+/// must not be reused by the next runtime on the same thread.
+#[test]
+fn reused_attempt_timers_fire_across_runtimes_on_one_thread() {
+    let short = Duration::from_millis(200);
+    let slow = Duration::from_secs(30);
+    for _ in 0..2 {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let tenant = FakeTenant::start().await.unwrap();
+            register_things(&tenant);
+            let client = builder(&tenant).timeout(Some(short)).build().unwrap();
+            // Quick calls: each arms a timer and gives it back to the pool.
+            for _ in 0..3 {
+                client
+                    .execute(ApiRequest::new(Method::GET, "/things"))
+                    .await
+                    .unwrap();
+            }
+            tenant.inject(Fault::new("/api/v2/things").method(Method::GET).delay(slow));
+            let e = client
+                .execute(ApiRequest::new(Method::GET, "/things").max_attempts(1))
+                .await
+                .unwrap_err();
+            assert!(e.is_timeout(), "{e:?}");
+            // And once more, on the timer that has just fired.
+            tenant.inject(Fault::new("/api/v2/things").method(Method::GET).delay(slow));
+            let e = client
+                .execute(ApiRequest::new(Method::GET, "/things").max_attempts(1))
+                .await
+                .unwrap_err();
+            assert!(e.is_timeout(), "{e:?}");
+        });
+        // The runtime is dropped here; its pooled timers stay on this thread.
+    }
+}
+
 #[tokio::test]
 async fn slow_responses_time_out_per_attempt() {
     // Real clock (see `paused_builder`): attempts time out after 200 ms against answers
@@ -1069,7 +1110,8 @@ async fn offset_paging_stops_with_an_error_at_the_1000_record_limit() {
             error,
             Error::OffsetLimitReached {
                 limit: 1000,
-                fetched: 1000
+                fetched: 1000,
+                checkpoint: None,
             }
         ),
         "{error:?}"

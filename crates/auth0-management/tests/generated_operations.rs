@@ -10,8 +10,8 @@ use auth0_core::management::{
 use auth0_core::{CheckpointParams, OffsetParams};
 use auth0_management::ManagementClient;
 use auth0_management::generated::{OPERATIONS, Paging};
-use auth0_testing::{FakeTenant, RecordedRequest, seed};
-use futures_util::TryStreamExt as _;
+use auth0_testing::{FakeTenant, RecordedRequest, TenantSeed, seed};
+use futures_util::{StreamExt as _, TryStreamExt as _};
 use http::Method;
 use serde_json::{Value, json};
 
@@ -236,4 +236,187 @@ async fn checkpoint_pages_stop_without_next() {
         "/api/v2/organizations/org_1/discovery-domains"
     );
     assert_eq!(query(&requests[0]), [("take", "10")]);
+}
+
+/// Lists that page both ways (here `GET /organizations`) get `checkpoint_items()` /
+/// `checkpoint_pages()`: `from`/`take` only, whatever offset parameters the builder holds.
+#[tokio::test]
+async fn checkpoint_variant_of_an_offset_list_walks_organizations() {
+    let mut seed = TenantSeed::standard();
+    for i in 0..7 {
+        seed = seed.organization(json!({ "name": format!("org-{i:02}") }));
+    }
+    let tenant = FakeTenant::builder().seed(seed).start().await.unwrap();
+    let client = client(&tenant);
+    let expected: Vec<String> = client
+        .organizations()
+        .list()
+        .items(OffsetParams::new(100))
+        .map_ok(|o| o.id.unwrap())
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(expected.len() >= 7, "{expected:?}");
+    tenant.clear_journal();
+    let pages: Vec<_> = client
+        .organizations()
+        .list()
+        .page(4)
+        .per_page(50)
+        .include_totals(true)
+        .checkpoint_pages(CheckpointParams::new(3))
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(pages.len(), expected.len().div_ceil(3));
+    assert!(pages.last().unwrap().next.is_none());
+    let walked: Vec<String> = pages
+        .into_iter()
+        .flat_map(|p| p.items)
+        .map(|o| o.id.unwrap())
+        .collect();
+    assert_eq!(walked, expected);
+    let requests = api_requests(&tenant);
+    assert_eq!(requests.len(), expected.len().div_ceil(3));
+    assert_eq!(query(&requests[0]), [("take", "3")]);
+    for r in &requests[1..] {
+        let q = query(r);
+        assert_eq!(q.len(), 2, "{q:?}");
+        assert_eq!(q[0].0, "from");
+        assert_eq!(q[1], ("take", "3"));
+    }
+    let items: Vec<String> = client
+        .organizations()
+        .list()
+        .checkpoint_items(CheckpointParams::new(5))
+        .map_ok(|o| o.id.unwrap())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(items, expected);
+}
+
+/// `GET /logs` answers checkpoint requests with bare arrays; the next checkpoint is the
+/// `log_id` of the last event, and an empty page ends the stream.
+#[tokio::test]
+async fn checkpoint_variant_of_logs_continues_from_the_last_log_id() {
+    let tenant = FakeTenant::start().await.unwrap();
+    let client = client(&tenant);
+    // Every write is logged by the tenant.
+    for i in 0..5 {
+        client
+            .organizations()
+            .create(serde_json::from_value(json!({ "name": format!("logged-{i}") })).unwrap())
+            .send()
+            .await
+            .unwrap();
+    }
+    let expected: Vec<String> = tenant
+        .logs()
+        .iter()
+        .map(|l| l["log_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(expected.len() >= 5, "{expected:?}");
+    tenant.clear_journal();
+    let walked: Vec<String> = client
+        .logs()
+        .list()
+        .checkpoint_items(CheckpointParams::new(2))
+        .map_ok(|l| l.log_id.into_option().unwrap())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(walked, expected);
+    let requests = api_requests(&tenant);
+    // Full pages of two, then the empty page that ends the stream.
+    assert_eq!(requests.len(), expected.len() / 2 + 1);
+    assert_eq!(query(&requests[0]), [("take", "2")]);
+    assert_eq!(
+        query(&requests[1]),
+        [("from", expected[1].as_str()), ("take", "2")]
+    );
+}
+
+/// The 1,000-record error of an offset list that has a checkpoint variant names it.
+#[tokio::test]
+async fn offset_limit_error_points_to_the_checkpoint_variant() {
+    let tenant = FakeTenant::start().await.unwrap();
+    let mut items = client(&tenant)
+        .organizations()
+        .members()
+        .list("org_1")
+        .items(OffsetParams::new(100).with_page(10))
+        .boxed();
+    let error = items.next().await.unwrap().unwrap_err();
+    insta::assert_snapshot!(error.to_string(), @"Auth0 serves at most 1000 records through page/per_page paging and 1000 have been read; read the rest with checkpoint (from/take) paging, which has no such limit: `client.organizations().members().list(..).checkpoint_items(..)` (or `checkpoint_pages`)");
+    assert!(items.next().await.is_none());
+    assert!(api_requests(&tenant).is_empty(), "refused before asking");
+}
+
+/// The checkpoint variant of a nested list: `GET /organizations/{id}/members`.
+#[tokio::test]
+async fn checkpoint_variant_walks_organization_members() {
+    let mut seed = TenantSeed::standard().organization(json!({ "name": "members-org" }));
+    for i in 0..5 {
+        seed = seed.user(json!({
+            "email": format!("member{i}@example.test"),
+            "connection": seed::DATABASE_CONNECTION,
+        }));
+    }
+    let tenant = FakeTenant::builder().seed(seed).start().await.unwrap();
+    let client = client(&tenant);
+    let orgs: Vec<_> = client
+        .organizations()
+        .list()
+        .items(OffsetParams::new(50))
+        .try_collect()
+        .await
+        .unwrap();
+    let org = orgs
+        .into_iter()
+        .find(|o| o.name.as_deref() == Some("members-org"))
+        .unwrap()
+        .id
+        .unwrap();
+    let users: Vec<String> = client
+        .users()
+        .list()
+        .items(OffsetParams::new(50))
+        .map_ok(|u| u.user_id.unwrap())
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(users.len() >= 5, "{users:?}");
+    let mut body = CreateOrganizationMemberRequestContent::default();
+    body.members.clone_from(&users);
+    client
+        .organizations()
+        .members()
+        .create(org.as_str(), body)
+        .send()
+        .await
+        .unwrap();
+    tenant.clear_journal();
+    let mut walked: Vec<String> = client
+        .organizations()
+        .members()
+        .list(org.as_str())
+        .checkpoint_items(CheckpointParams::new(2))
+        .map_ok(|m| m.user_id.unwrap())
+        .try_collect()
+        .await
+        .unwrap();
+    walked.sort();
+    let mut expected = users.clone();
+    expected.sort();
+    assert_eq!(walked, expected);
+    let requests = api_requests(&tenant);
+    assert_eq!(requests.len(), users.len().div_ceil(2));
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.path == format!("/api/v2/organizations/{org}/members")
+                && r.query_value("take") == Some("2")
+                && r.query_value("per_page").is_none())
+    );
 }

@@ -23,6 +23,15 @@ enum Paging {
     Checkpoint,
 }
 
+/// How the checkpoint variant of an offset-paged list finds its next page.
+#[derive(Clone, PartialEq, Eq, Debug)]
+enum Cursor {
+    /// The page object's `next`.
+    Next,
+    /// Pages are bare arrays; the next checkpoint is this field of the last item.
+    LastId(String),
+}
+
 /// One parameter of an operation.
 struct Param {
     json: String,
@@ -56,6 +65,8 @@ struct Op {
     body: Option<(String, bool)>,
     response: Response,
     paging: Option<(Paging, String, String)>,
+    /// For an offset-paged list that also takes `from`/`take`: its checkpoint variant.
+    checkpoint: Option<Cursor>,
 }
 
 enum Response {
@@ -167,7 +178,8 @@ const MOD_DOC: &str =
 //!
 //! Each method returns a request builder: required path parameters and the body are the
 //! method's arguments, optional query parameters are builder methods, and `send()` runs it.
-//! Offset- and checkpoint-paged lists also have `pages()` and `items()` streams.
+//! Offset- and checkpoint-paged lists also have `pages()` and `items()` streams; lists
+//! that page both ways also have `checkpoint_pages()` and `checkpoint_items()`.
 //! [`OPERATIONS`] lists every operation with its required scopes.
 
 ";
@@ -339,6 +351,14 @@ fn build_op(spec: &Spec, types: &Types<'_>, op: &Operation<'_>) -> Result<Op, St
         }
         _ => None,
     };
+    let checkpoint = match (&paging, op.success()) {
+        (Some((Paging::Offset, _, _)), Some((_, Some(schema))))
+            if names.contains("from") && names.contains("take") =>
+        {
+            checkpoint_cursor(spec, schema)
+        }
+        _ => None,
+    };
     Ok(Op {
         id: op.id().to_owned(),
         method: op.method.to_uppercase(),
@@ -360,7 +380,58 @@ fn build_op(spec: &Spec, types: &Types<'_>, op: &Operation<'_>) -> Result<Op, St
         body,
         response,
         paging,
+        checkpoint,
     })
+}
+
+/// How the checkpoint variant of a list that also pages by offset reads on: a response
+/// variant with `next` (`{organizations: [...], next}`), else bare-array pages continued
+/// from the id of their last item (`GET /logs`). `None` when neither can be told.
+fn checkpoint_cursor(spec: &Spec, schema: &Value) -> Option<Cursor> {
+    let resolve = |v: &Value| -> Value {
+        v.get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| spec.resolve_ref(r))
+            .cloned()
+            .unwrap_or_else(|| v.clone())
+    };
+    let top = resolve(schema);
+    let variants: Vec<Value> = match top.get("oneOf").and_then(Value::as_array) {
+        Some(parts) => parts.iter().map(resolve).collect(),
+        None => vec![top],
+    };
+    if variants
+        .iter()
+        .any(|v| v.get("properties").and_then(|p| p.get("next")).is_some())
+    {
+        return Some(Cursor::Next);
+    }
+    let item = variants
+        .iter()
+        .find(|v| v.get("type").and_then(Value::as_str) == Some("array"))
+        .and_then(|v| v.get("items"))
+        .map(resolve)?;
+    let props = item.get("properties")?;
+    ["log_id", "id"]
+        .into_iter()
+        .find(|f| props.get(*f).is_some())
+        .map(|f| Cursor::LastId(f.to_owned()))
+}
+
+/// How a user reaches an operation's request builder: `client.organizations().members().list(..)`.
+fn call_path(op: &Op) -> String {
+    let mut out = String::from("client");
+    for g in &op.group {
+        let _ = write!(out, ".{}()", field_ident(g));
+    }
+    let has_args = !op.path_params.is_empty() || op.query.iter().any(|p| p.required);
+    let _ = write!(
+        out,
+        ".{}({})",
+        field_ident(&op.name),
+        if has_args { ".." } else { "" }
+    );
+    out
 }
 
 fn has_non_json_content(op: &Operation<'_>) -> bool {
@@ -729,10 +800,39 @@ fn emit_builder(out: &mut String, op: &Op) {
                 "checkpoint_items",
             ),
         };
+        // An offset list with a checkpoint variant names it in its 1,000-record error.
+        let (pages_fn, items_fn, hint) = match &op.checkpoint {
+            Some(_) => (
+                format!("{pages_fn}_pointing_to"),
+                format!("{items_fn}_pointing_to"),
+                format!(
+                    ", Some({:?})",
+                    format!(
+                        "`{}.checkpoint_items(..)` (or `checkpoint_pages`)",
+                        call_path(op)
+                    )
+                ),
+            ),
+            None => (pages_fn.to_owned(), items_fn.to_owned(), String::new()),
+        };
         let _ = write!(
             out,
-            "\n/// Every page of the list, from `params` on (the builder's own paging parameters are replaced).\npub fn pages(self, params: {params}) -> impl Stream<Item = Result<{page}<{item}>, Error>> + Send + 'static {{\nlet req = self.request();\ncrate::paging::{pages_fn}(self.client, req, {key:?}, params)\n}}\n\n/// Every item of the list, page after page, from `params` on.\npub fn items(self, params: {params}) -> impl Stream<Item = Result<{item}, Error>> + Send + 'static {{\nlet req = self.request();\ncrate::paging::{items_fn}(self.client, req, {key:?}, params)\n}}\n"
+            "\n/// Every page of the list, from `params` on (the builder's own paging parameters are replaced).\npub fn pages(self, params: {params}) -> impl Stream<Item = Result<{page}<{item}>, Error>> + Send + 'static {{\nlet req = self.request();\ncrate::paging::{pages_fn}(self.client, req, {key:?}, params{hint})\n}}\n\n/// Every item of the list, page after page, from `params` on.\npub fn items(self, params: {params}) -> impl Stream<Item = Result<{item}, Error>> + Send + 'static {{\nlet req = self.request();\ncrate::paging::{items_fn}(self.client, req, {key:?}, params{hint})\n}}\n"
         );
+        if let Some(cursor) = &op.checkpoint {
+            let (pages_fn, items_fn, arg) = match cursor {
+                Cursor::Next => ("checkpoint_pages", "checkpoint_items", key.clone()),
+                Cursor::LastId(field) => (
+                    "last_id_checkpoint_pages",
+                    "last_id_checkpoint_items",
+                    field.clone(),
+                ),
+            };
+            let _ = write!(
+                out,
+                "\n/// Every page of the list through checkpoint paging (`from`/`take`), which has no\n/// 1,000-record limit; the builder's `page`, `per_page` and `include_totals` are not sent.\npub fn checkpoint_pages(self, params: CheckpointParams) -> impl Stream<Item = Result<CheckpointPage<{item}>, Error>> + Send + 'static {{\nlet req = self.checkpoint_request();\ncrate::paging::{pages_fn}(self.client, req, {arg:?}, params)\n}}\n\n/// Every item of the list through checkpoint paging, page after page, from `params` on.\npub fn checkpoint_items(self, params: CheckpointParams) -> impl Stream<Item = Result<{item}, Error>> + Send + 'static {{\nlet req = self.checkpoint_request();\ncrate::paging::{items_fn}(self.client, req, {arg:?}, params)\n}}\n\nfn checkpoint_request(&self) -> ApiRequest {{\nself.request().remove_query(\"page\").remove_query(\"per_page\").remove_query(\"include_totals\")\n}}\n"
+            );
+        }
     }
     out.push_str("}\n\n");
 }

@@ -241,7 +241,13 @@ impl ClientGrantsListRequest {
     ) -> impl Stream<Item = Result<OffsetPage<models::ClientGrantResponseContent>, Error>> + Send + 'static
     {
         let req = self.request();
-        crate::paging::offset_pages(self.client, req, "client_grants", params)
+        crate::paging::offset_pages_pointing_to(
+            self.client,
+            req,
+            "client_grants",
+            params,
+            Some("`client.client_grants().list().checkpoint_items(..)` (or `checkpoint_pages`)"),
+        )
     }
 
     /// Every item of the list, page after page, from `params` on.
@@ -251,7 +257,42 @@ impl ClientGrantsListRequest {
     ) -> impl Stream<Item = Result<models::ClientGrantResponseContent, Error>> + Send + 'static
     {
         let req = self.request();
-        crate::paging::offset_items(self.client, req, "client_grants", params)
+        crate::paging::offset_items_pointing_to(
+            self.client,
+            req,
+            "client_grants",
+            params,
+            Some("`client.client_grants().list().checkpoint_items(..)` (or `checkpoint_pages`)"),
+        )
+    }
+
+    /// Every page of the list through checkpoint paging (`from`/`take`), which has no
+    /// 1,000-record limit; the builder's `page`, `per_page` and `include_totals` are not sent.
+    pub fn checkpoint_pages(
+        self,
+        params: CheckpointParams,
+    ) -> impl Stream<Item = Result<CheckpointPage<models::ClientGrantResponseContent>, Error>>
+    + Send
+    + 'static {
+        let req = self.checkpoint_request();
+        crate::paging::checkpoint_pages(self.client, req, "client_grants", params)
+    }
+
+    /// Every item of the list through checkpoint paging, page after page, from `params` on.
+    pub fn checkpoint_items(
+        self,
+        params: CheckpointParams,
+    ) -> impl Stream<Item = Result<models::ClientGrantResponseContent, Error>> + Send + 'static
+    {
+        let req = self.checkpoint_request();
+        crate::paging::checkpoint_items(self.client, req, "client_grants", params)
+    }
+
+    fn checkpoint_request(&self) -> ApiRequest {
+        self.request()
+            .remove_query("page")
+            .remove_query("per_page")
+            .remove_query("include_totals")
     }
 }
 
@@ -430,7 +471,15 @@ impl ClientGrantsOrganizationsListRequest {
         params: OffsetParams,
     ) -> impl Stream<Item = Result<OffsetPage<models::Organization>, Error>> + Send + 'static {
         let req = self.request();
-        crate::paging::offset_pages(self.client, req, "organizations", params)
+        crate::paging::offset_pages_pointing_to(
+            self.client,
+            req,
+            "organizations",
+            params,
+            Some(
+                "`client.client_grants().organizations().list(..).checkpoint_items(..)` (or `checkpoint_pages`)",
+            ),
+        )
     }
 
     /// Every item of the list, page after page, from `params` on.
@@ -439,6 +488,41 @@ impl ClientGrantsOrganizationsListRequest {
         params: OffsetParams,
     ) -> impl Stream<Item = Result<models::Organization, Error>> + Send + 'static {
         let req = self.request();
-        crate::paging::offset_items(self.client, req, "organizations", params)
+        crate::paging::offset_items_pointing_to(
+            self.client,
+            req,
+            "organizations",
+            params,
+            Some(
+                "`client.client_grants().organizations().list(..).checkpoint_items(..)` (or `checkpoint_pages`)",
+            ),
+        )
+    }
+
+    /// Every page of the list through checkpoint paging (`from`/`take`), which has no
+    /// 1,000-record limit; the builder's `page`, `per_page` and `include_totals` are not sent.
+    pub fn checkpoint_pages(
+        self,
+        params: CheckpointParams,
+    ) -> impl Stream<Item = Result<CheckpointPage<models::Organization>, Error>> + Send + 'static
+    {
+        let req = self.checkpoint_request();
+        crate::paging::checkpoint_pages(self.client, req, "organizations", params)
+    }
+
+    /// Every item of the list through checkpoint paging, page after page, from `params` on.
+    pub fn checkpoint_items(
+        self,
+        params: CheckpointParams,
+    ) -> impl Stream<Item = Result<models::Organization, Error>> + Send + 'static {
+        let req = self.checkpoint_request();
+        crate::paging::checkpoint_items(self.client, req, "organizations", params)
+    }
+
+    fn checkpoint_request(&self) -> ApiRequest {
+        self.request()
+            .remove_query("page")
+            .remove_query("per_page")
+            .remove_query("include_totals")
     }
 }

@@ -271,7 +271,13 @@ impl GroupsListRequest {
         params: OffsetParams,
     ) -> impl Stream<Item = Result<OffsetPage<models::Group>, Error>> + Send + 'static {
         let req = self.request();
-        crate::paging::offset_pages(self.client, req, "groups", params)
+        crate::paging::offset_pages_pointing_to(
+            self.client,
+            req,
+            "groups",
+            params,
+            Some("`client.groups().list().checkpoint_items(..)` (or `checkpoint_pages`)"),
+        )
     }
 
     /// Every item of the list, page after page, from `params` on.
@@ -280,7 +286,39 @@ impl GroupsListRequest {
         params: OffsetParams,
     ) -> impl Stream<Item = Result<models::Group, Error>> + Send + 'static {
         let req = self.request();
-        crate::paging::offset_items(self.client, req, "groups", params)
+        crate::paging::offset_items_pointing_to(
+            self.client,
+            req,
+            "groups",
+            params,
+            Some("`client.groups().list().checkpoint_items(..)` (or `checkpoint_pages`)"),
+        )
+    }
+
+    /// Every page of the list through checkpoint paging (`from`/`take`), which has no
+    /// 1,000-record limit; the builder's `page`, `per_page` and `include_totals` are not sent.
+    pub fn checkpoint_pages(
+        self,
+        params: CheckpointParams,
+    ) -> impl Stream<Item = Result<CheckpointPage<models::Group>, Error>> + Send + 'static {
+        let req = self.checkpoint_request();
+        crate::paging::checkpoint_pages(self.client, req, "groups", params)
+    }
+
+    /// Every item of the list through checkpoint paging, page after page, from `params` on.
+    pub fn checkpoint_items(
+        self,
+        params: CheckpointParams,
+    ) -> impl Stream<Item = Result<models::Group, Error>> + Send + 'static {
+        let req = self.checkpoint_request();
+        crate::paging::checkpoint_items(self.client, req, "groups", params)
+    }
+
+    fn checkpoint_request(&self) -> ApiRequest {
+        self.request()
+            .remove_query("page")
+            .remove_query("per_page")
+            .remove_query("include_totals")
     }
 }
 

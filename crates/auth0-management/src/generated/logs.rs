@@ -157,7 +157,13 @@ impl LogsListRequest {
         params: OffsetParams,
     ) -> impl Stream<Item = Result<OffsetPage<models::Log>, Error>> + Send + 'static {
         let req = self.request();
-        crate::paging::offset_pages(self.client, req, "logs", params)
+        crate::paging::offset_pages_pointing_to(
+            self.client,
+            req,
+            "logs",
+            params,
+            Some("`client.logs().list().checkpoint_items(..)` (or `checkpoint_pages`)"),
+        )
     }
 
     /// Every item of the list, page after page, from `params` on.
@@ -166,7 +172,39 @@ impl LogsListRequest {
         params: OffsetParams,
     ) -> impl Stream<Item = Result<models::Log, Error>> + Send + 'static {
         let req = self.request();
-        crate::paging::offset_items(self.client, req, "logs", params)
+        crate::paging::offset_items_pointing_to(
+            self.client,
+            req,
+            "logs",
+            params,
+            Some("`client.logs().list().checkpoint_items(..)` (or `checkpoint_pages`)"),
+        )
+    }
+
+    /// Every page of the list through checkpoint paging (`from`/`take`), which has no
+    /// 1,000-record limit; the builder's `page`, `per_page` and `include_totals` are not sent.
+    pub fn checkpoint_pages(
+        self,
+        params: CheckpointParams,
+    ) -> impl Stream<Item = Result<CheckpointPage<models::Log>, Error>> + Send + 'static {
+        let req = self.checkpoint_request();
+        crate::paging::last_id_checkpoint_pages(self.client, req, "log_id", params)
+    }
+
+    /// Every item of the list through checkpoint paging, page after page, from `params` on.
+    pub fn checkpoint_items(
+        self,
+        params: CheckpointParams,
+    ) -> impl Stream<Item = Result<models::Log, Error>> + Send + 'static {
+        let req = self.checkpoint_request();
+        crate::paging::last_id_checkpoint_items(self.client, req, "log_id", params)
+    }
+
+    fn checkpoint_request(&self) -> ApiRequest {
+        self.request()
+            .remove_query("page")
+            .remove_query("per_page")
+            .remove_query("include_totals")
     }
 }
 

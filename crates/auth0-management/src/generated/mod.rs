@@ -6,7 +6,8 @@
 //!
 //! Each method returns a request builder: required path parameters and the body are the
 //! method's arguments, optional query parameters are builder methods, and `send()` runs it.
-//! Offset- and checkpoint-paged lists also have `pages()` and `items()` streams.
+//! Offset- and checkpoint-paged lists also have `pages()` and `items()` streams; lists
+//! that page both ways also have `checkpoint_pages()` and `checkpoint_items()`.
 //! [`OPERATIONS`] lists every operation with its required scopes.
 
 mod operations;

@@ -908,7 +908,13 @@ impl OrganizationsListRequest {
         params: OffsetParams,
     ) -> impl Stream<Item = Result<OffsetPage<models::Organization>, Error>> + Send + 'static {
         let req = self.request();
-        crate::paging::offset_pages(self.client, req, "organizations", params)
+        crate::paging::offset_pages_pointing_to(
+            self.client,
+            req,
+            "organizations",
+            params,
+            Some("`client.organizations().list().checkpoint_items(..)` (or `checkpoint_pages`)"),
+        )
     }
 
     /// Every item of the list, page after page, from `params` on.
@@ -917,7 +923,40 @@ impl OrganizationsListRequest {
         params: OffsetParams,
     ) -> impl Stream<Item = Result<models::Organization, Error>> + Send + 'static {
         let req = self.request();
-        crate::paging::offset_items(self.client, req, "organizations", params)
+        crate::paging::offset_items_pointing_to(
+            self.client,
+            req,
+            "organizations",
+            params,
+            Some("`client.organizations().list().checkpoint_items(..)` (or `checkpoint_pages`)"),
+        )
+    }
+
+    /// Every page of the list through checkpoint paging (`from`/`take`), which has no
+    /// 1,000-record limit; the builder's `page`, `per_page` and `include_totals` are not sent.
+    pub fn checkpoint_pages(
+        self,
+        params: CheckpointParams,
+    ) -> impl Stream<Item = Result<CheckpointPage<models::Organization>, Error>> + Send + 'static
+    {
+        let req = self.checkpoint_request();
+        crate::paging::checkpoint_pages(self.client, req, "organizations", params)
+    }
+
+    /// Every item of the list through checkpoint paging, page after page, from `params` on.
+    pub fn checkpoint_items(
+        self,
+        params: CheckpointParams,
+    ) -> impl Stream<Item = Result<models::Organization, Error>> + Send + 'static {
+        let req = self.checkpoint_request();
+        crate::paging::checkpoint_items(self.client, req, "organizations", params)
+    }
+
+    fn checkpoint_request(&self) -> ApiRequest {
+        self.request()
+            .remove_query("page")
+            .remove_query("per_page")
+            .remove_query("include_totals")
     }
 }
 
@@ -2177,7 +2216,15 @@ impl OrganizationsMembersListRequest {
     ) -> impl Stream<Item = Result<OffsetPage<models::OrganizationMember>, Error>> + Send + 'static
     {
         let req = self.request();
-        crate::paging::offset_pages(self.client, req, "members", params)
+        crate::paging::offset_pages_pointing_to(
+            self.client,
+            req,
+            "members",
+            params,
+            Some(
+                "`client.organizations().members().list(..).checkpoint_items(..)` (or `checkpoint_pages`)",
+            ),
+        )
     }
 
     /// Every item of the list, page after page, from `params` on.
@@ -2186,7 +2233,42 @@ impl OrganizationsMembersListRequest {
         params: OffsetParams,
     ) -> impl Stream<Item = Result<models::OrganizationMember, Error>> + Send + 'static {
         let req = self.request();
-        crate::paging::offset_items(self.client, req, "members", params)
+        crate::paging::offset_items_pointing_to(
+            self.client,
+            req,
+            "members",
+            params,
+            Some(
+                "`client.organizations().members().list(..).checkpoint_items(..)` (or `checkpoint_pages`)",
+            ),
+        )
+    }
+
+    /// Every page of the list through checkpoint paging (`from`/`take`), which has no
+    /// 1,000-record limit; the builder's `page`, `per_page` and `include_totals` are not sent.
+    pub fn checkpoint_pages(
+        self,
+        params: CheckpointParams,
+    ) -> impl Stream<Item = Result<CheckpointPage<models::OrganizationMember>, Error>> + Send + 'static
+    {
+        let req = self.checkpoint_request();
+        crate::paging::checkpoint_pages(self.client, req, "members", params)
+    }
+
+    /// Every item of the list through checkpoint paging, page after page, from `params` on.
+    pub fn checkpoint_items(
+        self,
+        params: CheckpointParams,
+    ) -> impl Stream<Item = Result<models::OrganizationMember, Error>> + Send + 'static {
+        let req = self.checkpoint_request();
+        crate::paging::checkpoint_items(self.client, req, "members", params)
+    }
+
+    fn checkpoint_request(&self) -> ApiRequest {
+        self.request()
+            .remove_query("page")
+            .remove_query("per_page")
+            .remove_query("include_totals")
     }
 }
 
