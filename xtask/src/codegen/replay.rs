@@ -148,7 +148,7 @@ fn emit_arm(out: &mut String, op: &Op) {
         Response::Empty => "untyped",
         Response::Raw => "raw",
     };
-    let _ = writeln!(out, "{finish}(b.send())\n}}");
+    let _ = writeln!(out, "{finish}(move || b.send())\n}}");
 }
 
 const PRELUDE: &str = r#"//! Replays one recorded Management API call through the typed client, used by
@@ -309,24 +309,25 @@ impl<'a> Query<'a> {
     }
 }
 
-/// The answer of a sent request, once awaited (each operation's future boxed, so the
-/// dispatch itself is a plain function and no future holds all 452 request futures).
+/// The answer of a sent request, once awaited. Each operation's `send()` is called inside its
+/// own boxed future, so neither the dispatch's stack frame (debug builds give every arm its
+/// own slot) nor any future holds the request futures of all 452 operations.
 pub(crate) type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = Replayed>>>;
 
 type Sent<T> = Result<ApiResponse<T>, auth0_core::Error>;
 
-fn typed<T: serde::Serialize + 'static>(sent: impl std::future::Future<Output = Sent<T>> + 'static) -> Pending {
+fn typed<T: serde::Serialize + 'static, F: std::future::Future<Output = Sent<T>> + 'static>(send: impl FnOnce() -> F + 'static) -> Pending {
     Box::pin(async move {
-        sent.await.map(|r| Answer::Typed(serde_json::to_value(&r.value).map_err(|e| format!("serialise: {e}"))))
+        send().await.map(|r| Answer::Typed(serde_json::to_value(&r.value).map_err(|e| format!("serialise: {e}"))))
     })
 }
 
-fn untyped(sent: impl std::future::Future<Output = Sent<Option<Value>>> + 'static) -> Pending {
-    Box::pin(async move { sent.await.map(|r| Answer::Untyped(r.value)) })
+fn untyped<F: std::future::Future<Output = Sent<Option<Value>>> + 'static>(send: impl FnOnce() -> F + 'static) -> Pending {
+    Box::pin(async move { send().await.map(|r| Answer::Untyped(r.value)) })
 }
 
-fn raw(sent: impl std::future::Future<Output = Sent<bytes::Bytes>> + 'static) -> Pending {
-    Box::pin(async move { sent.await.map(|r| Answer::Raw(r.value)) })
+fn raw<F: std::future::Future<Output = Sent<bytes::Bytes>> + 'static>(send: impl FnOnce() -> F + 'static) -> Pending {
+    Box::pin(async move { send().await.map(|r| Answer::Raw(r.value)) })
 }
 
 "#;

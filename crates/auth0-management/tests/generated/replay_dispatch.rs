@@ -185,28 +185,33 @@ impl<'a> Query<'a> {
     }
 }
 
-/// The answer of a sent request, once awaited (each operation's future boxed, so the
-/// dispatch itself is a plain function and no future holds all 452 request futures).
+/// The answer of a sent request, once awaited. Each operation's `send()` is called inside its
+/// own boxed future, so neither the dispatch's stack frame (debug builds give every arm its
+/// own slot) nor any future holds the request futures of all 452 operations.
 pub(crate) type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = Replayed>>>;
 
 type Sent<T> = Result<ApiResponse<T>, auth0_core::Error>;
 
-fn typed<T: serde::Serialize + 'static>(
-    sent: impl std::future::Future<Output = Sent<T>> + 'static,
+fn typed<T: serde::Serialize + 'static, F: std::future::Future<Output = Sent<T>> + 'static>(
+    send: impl FnOnce() -> F + 'static,
 ) -> Pending {
     Box::pin(async move {
-        sent.await.map(|r| {
+        send().await.map(|r| {
             Answer::Typed(serde_json::to_value(&r.value).map_err(|e| format!("serialise: {e}")))
         })
     })
 }
 
-fn untyped(sent: impl std::future::Future<Output = Sent<Option<Value>>> + 'static) -> Pending {
-    Box::pin(async move { sent.await.map(|r| Answer::Untyped(r.value)) })
+fn untyped<F: std::future::Future<Output = Sent<Option<Value>>> + 'static>(
+    send: impl FnOnce() -> F + 'static,
+) -> Pending {
+    Box::pin(async move { send().await.map(|r| Answer::Untyped(r.value)) })
 }
 
-fn raw(sent: impl std::future::Future<Output = Sent<bytes::Bytes>> + 'static) -> Pending {
-    Box::pin(async move { sent.await.map(|r| Answer::Raw(r.value)) })
+fn raw<F: std::future::Future<Output = Sent<bytes::Bytes>> + 'static>(
+    send: impl FnOnce() -> F + 'static,
+) -> Pending {
+    Box::pin(async move { send().await.map(|r| Answer::Raw(r.value)) })
 }
 
 /// Builds `call` through the typed method of its operation and returns its `send()`, to be
@@ -220,19 +225,19 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
             let body = json_body::<models::CreateExperimentRequestContent>(call.body)?;
             let b = client.experimentation().experiments().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "create_feature_flag" => {
             let body = json_body::<models::CreateFeatureFlagRequestContent>(call.body)?;
             let b = client.experimentation().feature_flags().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "create_form" => {
             let body = json_body::<models::CreateFormRequestContent>(call.body)?;
             let b = client.forms().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "create_organization-client-grants" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -240,25 +245,25 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 json_body::<models::AssociateOrganizationClientGrantRequestContent>(call.body)?;
             let b = client.organizations().client_grants().create(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "create_phone_provider" => {
             let body = json_body::<models::CreateBrandingPhoneProviderRequestContent>(call.body)?;
             let b = client.branding().phone().providers().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "create_phone_template" => {
             let body = json_body::<models::CreatePhoneTemplateRequestContent>(call.body)?;
             let b = client.branding().phone().templates().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "create_segment" => {
             let body = json_body::<models::CreateSegmentRequestContent>(call.body)?;
             let b = client.experimentation().segments().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "create_variation" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -269,7 +274,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .variations()
                 .create(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "delete_action" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -280,21 +285,21 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_action_module" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.actions().modules().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_authentication-methods" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.users().authentication_methods().delete_all(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_authentication-methods_by_authentication_method_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -308,21 +313,21 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .authentication_methods()
                 .delete(id, authentication_method_id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_authenticators" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.users().authenticators().delete_all(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_branding_theme" => {
             let theme_id = value::<String>("themeId", path_arg(call.path, 0, "themeId")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.branding().themes().delete(theme_id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_client-grants_by_grant_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -330,35 +335,35 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.organizations().client_grants().delete(id, grant_id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_client-grants_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.client_grants().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_clients_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.clients().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_connection-profiles_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.connection_profiles().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_connections_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.connections().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_credentials_by_credential_id" => {
             let client_id = value::<String>("client_id", path_arg(call.path, 0, "client_id")?)?;
@@ -370,34 +375,34 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .credentials()
                 .delete(client_id, credential_id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_custom-domains_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.custom_domains().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_custom_signing_keys" => {
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.keys().custom_signing().delete();
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_device-credentials_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.device_credentials().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_directory-provisioning" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.connections().directory_provisioning().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_discovery-domains_by_discovery_domain_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -411,7 +416,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .discovery_domains()
                 .delete(id, discovery_domain_id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_enabled_connections_by_connectionId" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -423,42 +428,42 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .enabled_connections()
                 .delete(id, connection_id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_encryption_key" => {
             let kid = value::<String>("kid", path_arg(call.path, 0, "kid")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.keys().encryption().delete(kid);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_enrollments_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.guardian().enrollments().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_event-streams_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.event_streams().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_experiment" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.experimentation().experiments().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_feature_flag" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.experimentation().feature_flags().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_federated-connections-tokensets_by_tokenset_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -470,14 +475,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .federated_connections_tokensets()
                 .delete(id, tokenset_id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_flows_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.flows().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_flows_executions_by_execution_id" => {
             let flow_id = value::<String>("flow_id", path_arg(call.path, 0, "flow_id")?)?;
@@ -486,56 +491,56 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.flows().executions().delete(flow_id, execution_id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_flows_vault_connections_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.flows().vault().connections().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_form" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.forms().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_grants_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.user_grants().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_grants_by_user_id" => {
             let user_id = value::<String>("user_id", query.required("user_id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.user_grants().delete_by_user_id(user_id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_group" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.groups().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_group_roles" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::DeleteGroupRolesRequestContent>(call.body)?;
             let b = client.groups().roles().delete(id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_hooks_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.hooks().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_invitations_by_invitation_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -547,28 +552,28 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .invitations()
                 .delete(id, invitation_id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_ips_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.anomaly().blocks().unblock_ip(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_log-streams_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.log_streams().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_members" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::DeleteOrganizationMembersRequestContent>(call.body)?;
             let b = client.organizations().members().delete(id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_multifactor_by_provider" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -579,14 +584,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.users().multifactor().delete_provider(id, provider);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_network-acls_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.network_acls().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_organization_connection" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -598,7 +603,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .connections()
                 .delete(id, connection_id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_organization_group_roles" => {
             let organization_id = value::<String>(
@@ -613,7 +618,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .roles()
                 .delete(organization_id, group_id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_organization_member_roles" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -625,153 +630,153 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .roles()
                 .delete(id, user_id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_organizations_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.organizations().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_permissions" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::DeleteUserPermissionsRequestContent>(call.body)?;
             let b = client.users().permissions().delete(id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_phone_provider" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.branding().phone().providers().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_phone_template" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.branding().phone().templates().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_provider" => {
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.emails().provider().delete();
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_rate-limit-policies_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.rate_limit_policies().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_refresh_token" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.refresh_tokens().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_refresh_tokens_for_user" => {
             let user_id = value::<String>("user_id", path_arg(call.path, 0, "user_id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.users().refresh_token().delete(user_id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_resource-servers_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.resource_servers().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_role_groups" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::DeleteRoleGroupsRequestContent>(call.body)?;
             let b = client.roles().groups().delete(id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_role_permission_assignment" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::DeleteRolePermissionsRequestContent>(call.body)?;
             let b = client.roles().permissions().delete(id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_roles_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.roles().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_rules-configs_by_key" => {
             let key = value::<String>("key", path_arg(call.path, 0, "key")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.rules_configs().delete(key);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_rules_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.rules().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_scim-configuration" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.connections().scim_configuration().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_secrets" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::DeleteHookSecretRequestContent>(call.body)?;
             let b = client.hooks().secrets().delete(id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_segment" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.experimentation().segments().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_self-service-profiles_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.self_service_profiles().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_session" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.sessions().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_sessions_for_user" => {
             let user_id = value::<String>("user_id", path_arg(call.path, 0, "user_id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.users().sessions().delete(user_id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_token-exchange-profiles_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.token_exchange_profiles().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_tokens_by_tokenId" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -783,34 +788,34 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .tokens()
                 .delete(id, token_id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_universal-login" => {
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.branding().templates().delete_universal_login();
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_user-attribute-profiles_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.user_attribute_profiles().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_user-blocks" => {
             let identifier = value::<String>("identifier", query.required("identifier")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.user_blocks().delete_by_identifier(identifier);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_user-blocks_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.user_blocks().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_user_identity_by_user_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -822,14 +827,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.users().identities().delete(id, provider, user_id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "delete_user_roles" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::DeleteUserRolesRequestContent>(call.body)?;
             let b = client.users().roles().delete(id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_users_by_email" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -837,14 +842,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.connections().users().delete_by_email(id, email);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_users_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.users().delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_variation" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -856,7 +861,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .variations()
                 .delete(id, vid);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "delete_vc_templates_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -867,21 +872,21 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .templates()
                 .delete(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "get_action" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.actions().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_action_module" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.actions().modules().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_action_module_actions" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -896,7 +901,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_action_module_version" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -904,7 +909,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.actions().modules().versions().get(id, version_id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_action_module_versions" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -919,7 +924,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_action_modules" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -933,7 +938,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_action_version" => {
             let action_id = value::<String>("actionId", path_arg(call.path, 0, "actionId")?)?;
@@ -941,7 +946,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.actions().versions().get(action_id, id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_action_versions" => {
             let action_id = value::<String>("actionId", path_arg(call.path, 0, "actionId")?)?;
@@ -956,7 +961,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_actions" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -986,13 +991,13 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_active-users" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.stats().get_active_users_count();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_all_rendering" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -1032,7 +1037,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_apns" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -1042,7 +1047,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .push_notification()
                 .get_apns_provider();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_authentication-methods" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -1061,7 +1066,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_authentication-methods_by_authentication_method_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -1075,7 +1080,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .authentication_methods()
                 .get(id, authentication_method_id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_bindings" => {
             let trigger_id = model::<models::ActionTriggerTypeEnum>(
@@ -1093,19 +1098,19 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_bot-detection" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.attack_protection().bot_detection().get();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_branding" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.branding().get();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_branding_phone_providers" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -1115,14 +1120,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_branding_theme" => {
             let theme_id = value::<String>("themeId", path_arg(call.path, 0, "themeId")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.branding().themes().get(theme_id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_breached-password-detection" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -1131,26 +1136,26 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .breached_password_detection()
                 .get();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_brute-force-protection" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.attack_protection().brute_force_protection().get();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_captcha" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.attack_protection().captcha().get();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_client-grant" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.client_grants().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_client-grant-organizations" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -1177,7 +1182,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_client-grants" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -1231,7 +1236,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_client_connections" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -1262,7 +1267,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_clients" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -1316,7 +1321,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_clients_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -1331,7 +1336,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_connected-accounts" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -1346,7 +1351,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_connection-profiles" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -1360,14 +1365,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_connection-profiles_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.connection_profiles().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_connection_clients" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -1382,20 +1387,20 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_connection_profile_template" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.connection_profiles().get_template(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_connection_profile_templates" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.connection_profiles().list_templates();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_connections" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -1441,7 +1446,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_connections-directory-provisionings" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -1455,7 +1460,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_connections-scim-configurations" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -1469,7 +1474,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_connections_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -1484,14 +1489,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_credentials" => {
             let client_id = value::<String>("client_id", path_arg(call.path, 0, "client_id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.clients().credentials().list(client_id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_credentials_by_credential_id" => {
             let client_id = value::<String>("client_id", path_arg(call.path, 0, "client_id")?)?;
@@ -1500,7 +1505,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.clients().credentials().get(client_id, credential_id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_custom-domains" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -1530,14 +1535,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_custom-domains_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.custom_domains().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_custom-text_by_language" => {
             let prompt =
@@ -1549,13 +1554,13 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.prompts().custom_text().get(prompt, language);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_custom_signing_keys" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.keys().custom_signing().get();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_daily" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -1569,13 +1574,13 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_default" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.custom_domains().get_default();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_default-mapping" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -1585,13 +1590,13 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .scim_configuration()
                 .get_default_mapping(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_default_branding_theme" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.branding().themes().get_default();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_deliveries_by_event_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -1602,7 +1607,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .deliveries()
                 .get_history(id, event_id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_device-credentials" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -1640,14 +1645,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_directory-provisioning" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.connections().directory_provisioning().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_directory_provisioning_default_mapping" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -1657,7 +1662,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .directory_provisioning()
                 .get_default_mapping(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_discovery-domains" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -1672,7 +1677,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_discovery-domains_by_discovery_domain_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -1686,7 +1691,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .discovery_domains()
                 .get(id, discovery_domain_id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_email-templates_by_templateName" => {
             let template_name = model::<models::EmailTemplateNameEnum>(
@@ -1696,7 +1701,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.email_templates().get(template_name);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_enabled_connections" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -1715,7 +1720,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_enabled_connections_by_connectionId" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -1727,14 +1732,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .enabled_connections()
                 .get(id, connection_id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_encryption_key" => {
             let kid = value::<String>("kid", path_arg(call.path, 0, "kid")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.keys().encryption().get(kid);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_encryption_keys" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -1752,28 +1757,28 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_enrollments" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.users().enrollments().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_enrollments_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.guardian().enrollments().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_errors" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.jobs().errors().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_event-streams" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -1787,14 +1792,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_event-streams_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.event_streams().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_event_deliveries" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -1825,21 +1830,21 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_execution" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.actions().executions().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_experiment" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.experimentation().experiments().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_experiments" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -1865,38 +1870,38 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_factor_duo_settings" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.guardian().factors().duo().settings().get();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_factor_phone_templates" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.guardian().factors().phone().get_templates();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_factor_sms_templates" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.guardian().factors().sms().get_templates();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_factors" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.guardian().factors().list();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_feature_flag" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.experimentation().feature_flags().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_feature_flags" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -1918,14 +1923,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_federated-connections-tokensets" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.users().federated_connections_tokensets().list(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_flows" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -1955,7 +1960,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_flows_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -1970,7 +1975,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 )?)
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_flows_executions" => {
             let flow_id = value::<String>("flow_id", path_arg(call.path, 0, "flow_id")?)?;
@@ -1997,7 +2002,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_flows_executions_by_execution_id" => {
             let flow_id = value::<String>("flow_id", path_arg(call.path, 0, "flow_id")?)?;
@@ -2014,7 +2019,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 >("hydrate", &values)?)
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_flows_vault_connections" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -2032,14 +2037,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_flows_vault_connections_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.flows().vault().connections().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_form" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -2054,7 +2059,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 )?)
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_forms" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -2080,7 +2085,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 )?)
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_grants" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -2110,14 +2115,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_group" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.groups().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_group_members" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -2140,7 +2145,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_group_roles" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -2155,7 +2160,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_groups" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -2205,13 +2210,13 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_guardian_phone_providers" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.guardian().factors().phone().get_selected_provider();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_hooks" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -2241,7 +2246,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_hooks_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -2252,7 +2257,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_invitations" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -2283,7 +2288,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_invitations_by_invitation_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -2300,41 +2305,41 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_ips_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.anomaly().blocks().check_ip(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "get_jobs_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.jobs().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_keys" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.connections().keys().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_log-streams" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.log_streams().list();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_log-streams_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.log_streams().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_logs" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -2376,14 +2381,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_logs_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.logs().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_logs_by_user" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -2406,13 +2411,13 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_message-types" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.guardian().factors().phone().get_message_types();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_name_by_discovery_domain" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -2426,14 +2431,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .discovery_domains()
                 .get_by_name(id, discovery_domain);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_name_by_name" => {
             let name = value::<String>("name", path_arg(call.path, 0, "name")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.organizations().get_by_name(name);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_network-acls" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -2451,20 +2456,20 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_network-acls_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.network_acls().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_new-device" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.risk_assessments().settings().new_device().get();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_organization-client-grants" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -2497,7 +2502,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_organization_connection" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -2506,7 +2511,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.organizations().connections().get(id, connection_id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_organization_connections" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -2529,7 +2534,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_organization_group_roles" => {
             let organization_id = value::<String>(
@@ -2552,7 +2557,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_organization_groups" => {
             let organization_id = value::<String>(
@@ -2570,7 +2575,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_organization_member_effective_roles" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -2590,7 +2595,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_organization_member_role_source_groups" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -2613,7 +2618,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_organization_member_roles" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -2633,7 +2638,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_organization_members" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -2668,7 +2673,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_organizations" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -2698,14 +2703,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_organizations_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.organizations().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_partials" => {
             let prompt =
@@ -2713,7 +2718,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.prompts().partials().get(prompt);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_permissions" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -2732,27 +2737,27 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_phone-provider-protection" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.attack_protection().phone_provider_protection().get();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_phone_provider" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.branding().phone().providers().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_phone_template" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.branding().phone().templates().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_phone_templates" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -2762,13 +2767,13 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_phone_twilio_factor_provider" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.guardian().factors().phone().get_twilio_provider();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_pn_providers" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -2778,19 +2783,19 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .push_notification()
                 .get_selected_provider();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_policies" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.guardian().policies().list();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_prompts" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.prompts().get_settings();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_provider" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -2804,7 +2809,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_rate-limit-policies" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -2830,21 +2835,21 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_rate-limit-policies_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.rate_limit_policies().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_refresh_token" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.refresh_tokens().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_refresh_tokens" => {
             let user_id = value::<String>("user_id", query.required("user_id")?)?;
@@ -2871,7 +2876,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_refresh_tokens_for_user" => {
             let user_id = value::<String>("user_id", path_arg(call.path, 0, "user_id")?)?;
@@ -2890,7 +2895,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_rendering" => {
             let prompt =
@@ -2900,7 +2905,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.prompts().rendering().get(prompt, screen);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_resource-servers" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -2932,7 +2937,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_resource-servers_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -2943,13 +2948,13 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_risk_assessments_settings" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.risk_assessments().settings().get();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_role_groups" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -2964,7 +2969,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_role_permission" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -2983,7 +2988,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_role_user" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -3010,7 +3015,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_roles" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -3032,14 +3037,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_roles_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.roles().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_rules" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -3069,13 +3074,13 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_rules-configs" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.rules_configs().list();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_rules_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -3090,35 +3095,35 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_scim-configuration" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.connections().scim_configuration().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_scim_tokens" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.connections().scim_configuration().tokens().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_secrets" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.hooks().secrets().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_segment" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.experimentation().segments().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_segments" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -3136,7 +3141,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_self-service-profiles" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -3154,14 +3159,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_self-service-profiles_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.self_service_profiles().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_self_service_profile_custom_text" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -3179,14 +3184,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .custom_text()
                 .list(id, language, page);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_session" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.sessions().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_sessions_for_user" => {
             let user_id = value::<String>("user_id", path_arg(call.path, 0, "user_id")?)?;
@@ -3205,32 +3210,32 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_signing_key" => {
             let kid = value::<String>("kid", path_arg(call.path, 0, "kid")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.keys().signing().get(kid);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_signing_keys" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.keys().signing().list();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_sms_providers" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.guardian().factors().sms().get_selected_provider();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_sms_twilio_factor_provider" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.guardian().factors().sms().get_twilio_provider();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_sns" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -3240,26 +3245,26 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .push_notification()
                 .get_sns_provider();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_status" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.connections().check_status(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "get_supplemental-signals" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.supplemental_signals().get();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_suspicious-ip-throttling" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.attack_protection().suspicious_ip_throttling().get();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_synchronized-groups" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -3277,7 +3282,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_token-exchange-profiles" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -3291,26 +3296,26 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_token-exchange-profiles_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.token_exchange_profiles().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_triggers" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.actions().triggers().list();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_universal-login" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.branding().templates().get_universal_login();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_user-attribute-profiles" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -3324,14 +3329,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_user-attribute-profiles_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.user_attribute_profiles().get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_user-blocks" => {
             let identifier = value::<String>("identifier", query.required("identifier")?)?;
@@ -3345,7 +3350,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_user-blocks_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -3359,20 +3364,20 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_user_attribute_profile_template" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.user_attribute_profiles().get_template(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_user_attribute_profile_templates" => {
             no_body(call.body, call.multipart.is_some(), true)?;
             let b = client.user_attribute_profiles().list_templates();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_user_effective_permission_role_sources" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -3398,7 +3403,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_user_effective_permissions" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -3420,7 +3425,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_user_effective_roles" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -3435,7 +3440,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_user_groups" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -3470,7 +3475,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_user_organizations" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -3489,7 +3494,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_user_role_source_groups" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -3510,7 +3515,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_user_roles" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -3529,7 +3534,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_users" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -3578,7 +3583,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_users-by-email" => {
             let email = value::<String>("email", query.required("email")?)?;
@@ -3593,7 +3598,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_users_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -3608,7 +3613,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_variation" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -3620,7 +3625,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .variations()
                 .get(id, vid);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_variations" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -3631,7 +3636,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .variations()
                 .list(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_vc_templates" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -3649,7 +3654,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "get_vc_templates_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -3660,21 +3665,21 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .templates()
                 .get(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_action" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateActionRequestContent>(call.body)?;
             let b = client.actions().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_action_module" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateActionModuleRequestContent>(call.body)?;
             let b = client.actions().modules().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_apns" => {
             let body = json_body::<
@@ -3686,7 +3691,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .push_notification()
                 .update_apns_provider(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_authentication-methods_by_authentication_method_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -3702,7 +3707,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                     .authentication_methods()
                     .update(id, authentication_method_id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_bindings" => {
             let trigger_id = model::<models::ActionTriggerTypeEnum>(
@@ -3716,26 +3721,26 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .bindings()
                 .update_many(trigger_id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_bot-detection" => {
             let body = json_body::<models::UpdateBotDetectionSettingsRequestContent>(call.body)?;
             let b = client.attack_protection().bot_detection().update(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_branding" => {
             let body = json_body::<models::UpdateBrandingRequestContent>(call.body)?;
             let b = client.branding().update(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_branding_theme" => {
             let theme_id = value::<String>("themeId", path_arg(call.path, 0, "themeId")?)?;
             let body = json_body::<models::UpdateBrandingThemeRequestContent>(call.body)?;
             let b = client.branding().themes().update(theme_id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_breached-password-detection" => {
             let body = json_body::<models::UpdateBreachedPasswordDetectionSettingsRequestContent>(
@@ -3746,7 +3751,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .breached_password_detection()
                 .update(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_brute-force-protection" => {
             let body = json_body::<models::UpdateBruteForceSettingsRequestContent>(call.body)?;
@@ -3755,26 +3760,26 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .brute_force_protection()
                 .update(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_bulk_rendering" => {
             let body = json_body::<models::BulkUpdateAculRequestContent>(call.body)?;
             let b = client.prompts().rendering().bulk_update(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_captcha" => {
             let body = json_body::<models::UpdateAttackProtectionCaptchaRequestContent>(call.body)?;
             let b = client.attack_protection().captcha().update(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_client-grants_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateClientGrantRequestContent>(call.body)?;
             let b = client.client_grants().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_clients" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -3782,28 +3787,28 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 json_body::<models::UpdateEnabledClientConnectionsRequestContent>(call.body)?;
             let b = client.connections().clients().update(id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "patch_clients_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateClientRequestContent>(call.body)?;
             let b = client.clients().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_connection-profiles_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateConnectionProfileRequestContent>(call.body)?;
             let b = client.connection_profiles().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_connections_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateConnectionRequestContent>(call.body)?;
             let b = client.connections().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_credentials_by_credential_id" => {
             let client_id = value::<String>("client_id", path_arg(call.path, 0, "client_id")?)?;
@@ -3815,20 +3820,20 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .credentials()
                 .update(client_id, credential_id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_custom-domains_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateCustomDomainRequestContent>(call.body)?;
             let b = client.custom_domains().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_default" => {
             let body = json_body::<models::SetDefaultCustomDomainRequestContent>(call.body)?;
             let b = client.custom_domains().set_default(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_directory-provisioning" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -3838,7 +3843,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .directory_provisioning()
                 .update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_discovery-domains_by_discovery_domain_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -3854,7 +3859,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                     .discovery_domains()
                     .update(id, discovery_domain_id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_email-templates_by_templateName" => {
             let template_name = model::<models::EmailTemplateNameEnum>(
@@ -3864,7 +3869,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
             let body = json_body::<models::UpdateEmailTemplateRequestContent>(call.body)?;
             let b = client.email_templates().update(template_name, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_enabled_connections_by_connectionId" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -3876,21 +3881,21 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .enabled_connections()
                 .update(id, connection_id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_event-streams_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateEventStreamRequestContent>(call.body)?;
             let b = client.event_streams().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_factor_duo_settings" => {
             let body =
                 json_body::<models::UpdateGuardianFactorDuoSettingsRequestContent>(call.body)?;
             let b = client.guardian().factors().duo().settings().update(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_fcm" => {
             let body = json_body::<
@@ -3902,7 +3907,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .push_notification()
                 .update_fcm_provider(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_fcmv1" => {
             let body = json_body::<
@@ -3914,49 +3919,49 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .push_notification()
                 .update_fcmv1_provider(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_flows_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateFlowRequestContent>(call.body)?;
             let b = client.flows().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_flows_vault_connections_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateFlowsVaultConnectionRequestContent>(call.body)?;
             let b = client.flows().vault().connections().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_form" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateFormRequestContent>(call.body)?;
             let b = client.forms().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_hooks_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateHookRequestContent>(call.body)?;
             let b = client.hooks().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_log-streams_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateLogStreamRequestContent>(call.body)?;
             let b = client.log_streams().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_network-acls_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateNetworkAclRequestContent>(call.body)?;
             let b = client.network_acls().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_new-device" => {
             let body = json_body::<models::UpdateRiskAssessmentsSettingsNewDeviceRequestContent>(
@@ -3968,7 +3973,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .new_device()
                 .update(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_organization_connection" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -3981,14 +3986,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .connections()
                 .update(id, connection_id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_organizations_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateOrganizationRequestContent>(call.body)?;
             let b = client.organizations().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_phone-provider-protection" => {
             let body = json_body::<models::PatchPhoneProviderProtectionRequestContent>(call.body)?;
@@ -3997,33 +4002,33 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .phone_provider_protection()
                 .patch(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_prompts" => {
             let body = json_body::<models::UpdateSettingsRequestContent>(call.body)?;
             let b = client.prompts().update_settings(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_provider" => {
             let body = json_body::<models::UpdateEmailProviderRequestContent>(call.body)?;
             let b = client.emails().provider().update(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_rate-limit-policies_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::PatchRateLimitPolicyRequestContent>(call.body)?;
             let b = client.rate_limit_policies().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_refresh-tokens_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateRefreshTokenRequestContent>(call.body)?;
             let b = client.refresh_tokens().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_rendering" => {
             let prompt =
@@ -4033,68 +4038,68 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
             let body = json_body::<models::UpdateAculRequestContent>(call.body)?;
             let b = client.prompts().rendering().update(prompt, screen, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_resource-servers_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateResourceServerRequestContent>(call.body)?;
             let b = client.resource_servers().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_risk_assessments_settings" => {
             let body = json_body::<models::UpdateRiskAssessmentsSettingsRequestContent>(call.body)?;
             let b = client.risk_assessments().settings().update(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_roles_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateRoleRequestContent>(call.body)?;
             let b = client.roles().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_rules_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateRuleRequestContent>(call.body)?;
             let b = client.rules().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_scim-configuration" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateScimConfigurationRequestContent>(call.body)?;
             let b = client.connections().scim_configuration().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_secrets" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateHookSecretRequestContent>(call.body)?;
             let b = client.hooks().secrets().update(id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "patch_self-service-profiles_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateSelfServiceProfileRequestContent>(call.body)?;
             let b = client.self_service_profiles().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_sessions_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateSessionRequestContent>(call.body)?;
             let b = client.sessions().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_settings" => {
             let body = json_body::<models::UpdateTenantSettingsRequestContent>(call.body)?;
             let b = client.tenants().settings().update(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_sns" => {
             let body = json_body::<
@@ -4106,13 +4111,13 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .push_notification()
                 .update_sns_provider(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_supplemental-signals" => {
             let body = json_body::<models::UpdateSupplementalSignalsRequestContent>(call.body)?;
             let b = client.supplemental_signals().patch(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_suspicious-ip-throttling" => {
             let body =
@@ -4122,28 +4127,28 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .suspicious_ip_throttling()
                 .update(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_token-exchange-profiles_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateTokenExchangeProfileRequestContent>(call.body)?;
             let b = client.token_exchange_profiles().update(id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "patch_user-attribute-profiles_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateUserAttributeProfileRequestContent>(call.body)?;
             let b = client.user_attribute_profiles().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_users_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateUserRequestContent>(call.body)?;
             let b = client.users().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "patch_vc_templates_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -4155,33 +4160,33 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .templates()
                 .update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_action" => {
             let body = json_body::<models::CreateActionRequestContent>(call.body)?;
             let b = client.actions().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_action_module" => {
             let body = json_body::<models::CreateActionModuleRequestContent>(call.body)?;
             let b = client.actions().modules().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_action_module_rollback" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::RollbackActionModuleRequestContent>(call.body)?;
             let b = client.actions().modules().rollback(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_action_module_version" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.actions().modules().versions().create(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_authentication-methods" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -4189,76 +4194,76 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 json_body::<models::CreateUserAuthenticationMethodRequestContent>(call.body)?;
             let b = client.users().authentication_methods().create(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_branding_theme" => {
             let body = json_body::<models::CreateBrandingThemeRequestContent>(call.body)?;
             let b = client.branding().themes().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_clear_assessors" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::ClearAssessorsRequestContent>(call.body)?;
             let b = client.users().risk_assessments().clear(id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "post_client-grants" => {
             let body = json_body::<models::CreateClientGrantRequestContent>(call.body)?;
             let b = client.client_grants().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_clients" => {
             let body = json_body::<models::CreateClientRequestContent>(call.body)?;
             let b = client.clients().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_clients_cimd_preview" => {
             let body = json_body::<models::PreviewCimdMetadataRequestContent>(call.body)?;
             let b = client.clients().preview_cimd_metadata(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_clients_cimd_register" => {
             let body = json_body::<models::RegisterCimdClientRequestContent>(call.body)?;
             let b = client.clients().register_cimd_client(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_connection-profiles" => {
             let body = json_body::<models::CreateConnectionProfileRequestContent>(call.body)?;
             let b = client.connection_profiles().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_connections" => {
             let body = json_body::<models::CreateConnectionRequestContent>(call.body)?;
             let b = client.connections().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_credentials" => {
             let client_id = value::<String>("client_id", path_arg(call.path, 0, "client_id")?)?;
             let body = json_body::<models::PostClientCredentialRequestContent>(call.body)?;
             let b = client.clients().credentials().create(client_id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_custom-domains" => {
             let body = json_body::<models::CreateCustomDomainRequestContent>(call.body)?;
             let b = client.custom_domains().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_deploy_action" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.actions().deploy(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_deploy_draft_version" => {
             let action_id = value::<String>("actionId", path_arg(call.path, 0, "actionId")?)?;
@@ -4266,14 +4271,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
             let body = json_body::<models::DeployActionVersionRequestContent>(call.body)?;
             let b = client.actions().versions().deploy(action_id, id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_device-credentials" => {
             let body =
                 json_body::<models::CreatePublicKeyDeviceCredentialRequestContent>(call.body)?;
             let b = client.device_credentials().create_public_key(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_directory-provisioning" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -4283,7 +4288,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .directory_provisioning()
                 .create(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_discovery-domains" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -4291,130 +4296,130 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 json_body::<models::CreateOrganizationDiscoveryDomainRequestContent>(call.body)?;
             let b = client.organizations().discovery_domains().create(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_email-templates" => {
             let body = json_body::<models::CreateEmailTemplateRequestContent>(call.body)?;
             let b = client.email_templates().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_email-verification" => {
             let body = json_body::<models::VerifyEmailTicketRequestContent>(call.body)?;
             let b = client.tickets().verify_email(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_enabled_connections" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::AddOrganizationConnectionRequestContent>(call.body)?;
             let b = client.organizations().enabled_connections().add(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_encryption" => {
             let body = json_body::<models::CreateEncryptionKeyRequestContent>(call.body)?;
             let b = client.keys().encryption().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_encryption_key" => {
             let kid = value::<String>("kid", path_arg(call.path, 0, "kid")?)?;
             let body = json_body::<models::ImportEncryptionKeyRequestContent>(call.body)?;
             let b = client.keys().encryption().import(kid, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_encryption_rekey" => {
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.keys().encryption().rekey();
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "post_encryption_wrapping_key" => {
             let kid = value::<String>("kid", path_arg(call.path, 0, "kid")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.keys().encryption().create_public_wrapping_key(kid);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_event-streams" => {
             let body = json_body::<models::PostEventStreamsBody>(call.body)?;
             let b = client.event_streams().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_flows" => {
             let body = json_body::<models::CreateFlowRequestContent>(call.body)?;
             let b = client.flows().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_flows_vault_connections" => {
             let body = json_body::<models::CreateFlowsVaultConnectionRequestContent>(call.body)?;
             let b = client.flows().vault().connections().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_group_roles" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::AssignGroupRolesRequestContent>(call.body)?;
             let b = client.groups().roles().create(id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "post_hooks" => {
             let body = json_body::<models::CreateHookRequestContent>(call.body)?;
             let b = client.hooks().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_identities" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::LinkUserIdentityRequestContent>(call.body)?;
             let b = client.users().identities().link(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_invalidate-remember-browser" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.users().multifactor().invalidate_remember_browser(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "post_invitations" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::CreateOrganizationInvitationRequestContent>(call.body)?;
             let b = client.organizations().invitations().create(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_keys" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::PostConnectionKeysRequestContent>(call.body)?;
             let b = client.connections().keys().create(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_log-streams" => {
             let body = json_body::<models::CreateLogStreamRequestContent>(call.body)?;
             let b = client.log_streams().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_members" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::CreateOrganizationMemberRequestContent>(call.body)?;
             let b = client.organizations().members().create(id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "post_network-acls" => {
             let body = json_body::<models::CreateNetworkAclRequestContent>(call.body)?;
             let b = client.network_acls().create(body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "post_organization_connection" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -4422,7 +4427,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 json_body::<models::CreateOrganizationAllConnectionRequestContent>(call.body)?;
             let b = client.organizations().connections().create(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_organization_group_roles" => {
             let organization_id = value::<String>(
@@ -4437,7 +4442,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .roles()
                 .create(organization_id, group_id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "post_organization_member_roles" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -4449,52 +4454,52 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .roles()
                 .assign(id, user_id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "post_organizations" => {
             let body = json_body::<models::CreateOrganizationRequestContent>(call.body)?;
             let b = client.organizations().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_password-change" => {
             let body = json_body::<models::ChangePasswordTicketRequestContent>(call.body)?;
             let b = client.tickets().change_password(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_permissions" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::CreateUserPermissionsRequestContent>(call.body)?;
             let b = client.users().permissions().create(id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "post_provider" => {
             let body = json_body::<models::CreateEmailProviderRequestContent>(call.body)?;
             let b = client.emails().provider().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_rate-limit-policies" => {
             let body = json_body::<models::CreateRateLimitPolicyRequestContent>(call.body)?;
             let b = client.rate_limit_policies().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_recovery-code-regeneration" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.users().regenerate_recovery_code(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_redeliver" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::CreateEventStreamRedeliveryRequestContent>(call.body)?;
             let b = client.event_streams().redeliveries().create(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_redeliver_by_event_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -4505,13 +4510,13 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .redeliveries()
                 .create_by_id(id, event_id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "post_resource-servers" => {
             let body = json_body::<models::CreateResourceServerRequestContent>(call.body)?;
             let b = client.resource_servers().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_revoke" => {
             let profile_id = value::<String>("profileId", path_arg(call.path, 0, "profileId")?)?;
@@ -4522,61 +4527,61 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .sso_ticket()
                 .revoke(profile_id, id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "post_role_groups" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::AssignRoleGroupsRequestContent>(call.body)?;
             let b = client.roles().groups().create(id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "post_role_permission_assignment" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::AddRolePermissionsRequestContent>(call.body)?;
             let b = client.roles().permissions().add(id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "post_role_users" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::AssignRoleUsersRequestContent>(call.body)?;
             let b = client.roles().users().assign(id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "post_roles" => {
             let body = json_body::<models::CreateRoleRequestContent>(call.body)?;
             let b = client.roles().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_rotate" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::RotateConnectionKeysRequestContent>(call.body)?;
             let b = client.connections().keys().rotate(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_rotate-secret" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.clients().rotate_secret(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_rules" => {
             let body = json_body::<models::CreateRuleRequestContent>(call.body)?;
             let b = client.rules().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_scim-configuration" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::CreateScimConfigurationRequestContent>(call.body)?;
             let b = client.connections().scim_configuration().create(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_scim_token" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -4587,26 +4592,26 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .tokens()
                 .create(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_secrets" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::CreateHookSecretRequestContent>(call.body)?;
             let b = client.hooks().secrets().create(id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "post_self-service-profiles" => {
             let body = json_body::<models::CreateSelfServiceProfileRequestContent>(call.body)?;
             let b = client.self_service_profiles().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_signing_keys" => {
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.keys().signing().rotate();
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_sso-ticket" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -4614,7 +4619,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 json_body::<models::CreateSelfServiceProfileSsoTicketRequestContent>(call.body)?;
             let b = client.self_service_profiles().sso_ticket().create(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_synchronizations" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -4625,72 +4630,72 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .synchronizations()
                 .create(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_test_action" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::TestActionRequestContent>(call.body)?;
             let b = client.actions().test(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_test_domain" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.custom_domains().test(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_test_event" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::CreateEventStreamTestEventRequestContent>(call.body)?;
             let b = client.event_streams().test(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_ticket" => {
             let body =
                 json_body::<models::CreateGuardianEnrollmentTicketRequestContent>(call.body)?;
             let b = client.guardian().enrollments().create_ticket(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_token-exchange-profiles" => {
             let body = json_body::<models::CreateTokenExchangeProfileRequestContent>(call.body)?;
             let b = client.token_exchange_profiles().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_user-attribute-profiles" => {
             let body = json_body::<models::CreateUserAttributeProfileRequestContent>(call.body)?;
             let b = client.user_attribute_profiles().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_user_roles" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::AssignUserRolesRequestContent>(call.body)?;
             let b = client.users().roles().assign(id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "post_users" => {
             let body = json_body::<models::CreateUserRequestContent>(call.body)?;
             let b = client.users().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_users-exports" => {
             let body = json_body::<models::CreateExportUsersRequestContent>(call.body)?;
             let b = client.jobs().users_exports().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_users-imports" => {
             let body = call.multipart.take().ok_or("no multipart form recorded")?;
             let b = client.jobs().users_imports().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_vc_templates" => {
             let body =
@@ -4701,20 +4706,20 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .templates()
                 .create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_verification-email" => {
             let body = json_body::<models::CreateVerificationEmailRequestContent>(call.body)?;
             let b = client.jobs().verification_email().create(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "post_verify" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.custom_domains().verify(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "put_apns" => {
             let body = json_body::<
@@ -4726,14 +4731,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .push_notification()
                 .set_apns_provider(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "put_authentication-methods" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::SetUserAuthenticationMethodsRequestContent>(call.body)?;
             let b = client.users().authentication_methods().set(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "put_custom-text_by_language" => {
             let prompt =
@@ -4745,13 +4750,13 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
             let body = json_body::<models::SetsCustomTextsByLanguageRequestContent>(call.body)?;
             let b = client.prompts().custom_text().set(prompt, language, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "put_custom_signing_keys" => {
             let body = json_body::<models::SetCustomSigningKeysRequestContent>(call.body)?;
             let b = client.keys().custom_signing().set(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "put_email-templates_by_templateName" => {
             let template_name = model::<models::EmailTemplateNameEnum>(
@@ -4761,26 +4766,26 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
             let body = json_body::<models::SetEmailTemplateRequestContent>(call.body)?;
             let b = client.email_templates().set(template_name, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "put_factor_duo_settings" => {
             let body = json_body::<models::SetGuardianFactorDuoSettingsRequestContent>(call.body)?;
             let b = client.guardian().factors().duo().settings().set(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "put_factor_phone_templates" => {
             let body =
                 json_body::<models::SetGuardianFactorPhoneTemplatesRequestContent>(call.body)?;
             let b = client.guardian().factors().phone().set_templates(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "put_factor_sms_templates" => {
             let body = json_body::<models::SetGuardianFactorSmsTemplatesRequestContent>(call.body)?;
             let b = client.guardian().factors().sms().set_templates(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "put_factors_by_name" => {
             let name =
@@ -4788,7 +4793,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
             let body = json_body::<models::SetGuardianFactorRequestContent>(call.body)?;
             let b = client.guardian().factors().set(name, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "put_fcm" => {
             let body = json_body::<
@@ -4800,7 +4805,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .push_notification()
                 .set_fcm_provider(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "put_fcmv1" => {
             let body = json_body::<
@@ -4812,21 +4817,21 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .push_notification()
                 .set_fcmv1_provider(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "put_message-types" => {
             let body =
                 json_body::<models::SetGuardianFactorPhoneMessageTypesRequestContent>(call.body)?;
             let b = client.guardian().factors().phone().set_message_types(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "put_network-acls_by_id" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::SetNetworkAclRequestContent>(call.body)?;
             let b = client.network_acls().set(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "put_partials" => {
             let prompt =
@@ -4834,14 +4839,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
             let body = json_body::<models::SetPartialsRequestContent>(call.body)?;
             let b = client.prompts().partials().set(prompt, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "put_phone_providers" => {
             let body =
                 json_body::<models::SetGuardianFactorsProviderPhoneRequestContent>(call.body)?;
             let b = client.guardian().factors().phone().set_provider(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "put_pn_providers" => {
             let body = json_body::<models::SetGuardianFactorsProviderPushNotificationRequestContent>(
@@ -4853,20 +4858,20 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .push_notification()
                 .set_provider(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "put_policies" => {
             let body = json_body::<models::SetGuardianPoliciesRequestContent>(call.body)?;
             let b = client.guardian().policies().set(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "put_rules-configs_by_key" => {
             let key = value::<String>("key", path_arg(call.path, 0, "key")?)?;
             let body = json_body::<models::SetRulesConfigRequestContent>(call.body)?;
             let b = client.rules_configs().set(key, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "put_self_service_profile_custom_text" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -4885,27 +4890,27 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .custom_text()
                 .set(id, language, page, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "put_signing_keys" => {
             let kid = value::<String>("kid", path_arg(call.path, 0, "kid")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.keys().signing().revoke(kid);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "put_sms_providers" => {
             let body = json_body::<models::SetGuardianFactorsProviderSmsRequestContent>(call.body)?;
             let b = client.guardian().factors().sms().set_provider(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "put_sms_twilio_factor_provider" => {
             let body =
                 json_body::<models::SetGuardianFactorsProviderSmsTwilioRequestContent>(call.body)?;
             let b = client.guardian().factors().sms().set_twilio_provider(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "put_sns" => {
             let body = json_body::<
@@ -4917,14 +4922,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .push_notification()
                 .set_sns_provider(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "put_synchronized-groups" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::ReplaceSynchronizedGroupsRequestContent>(call.body)?;
             let b = client.connections().directory_provisioning().set(id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "put_twilio" => {
             let body = json_body::<models::SetGuardianFactorsProviderPhoneTwilioRequestContent>(
@@ -4936,33 +4941,33 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .phone()
                 .set_twilio_provider(body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "put_universal-login" => {
             let body = json_body::<models::UpdateUniversalLoginTemplateRequestContent>(call.body)?;
             let b = client.branding().templates().update_universal_login(body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "reset_phone_template" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::ResetPhoneTemplateRequestContent>(call.body)?;
             let b = client.branding().phone().templates().reset(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "revoke_refresh_tokens" => {
             let body = json_body::<models::RevokeRefreshTokensRequestContent>(call.body)?;
             let b = client.refresh_tokens().revoke(body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "revoke_session" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.sessions().revoke(id);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "subscribe_events" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -4980,7 +4985,7 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            raw(b.send())
+            raw(move || b.send())
         }
         "tenant_settings_route" => {
             no_body(call.body, call.multipart.is_some(), true)?;
@@ -4994,14 +4999,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 None => b,
             };
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "try_phone_provider" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::CreatePhoneProviderSendTestRequestContent>(call.body)?;
             let b = client.branding().phone().providers().test(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "try_phone_template" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -5009,14 +5014,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 json_body::<models::CreatePhoneTemplateTestNotificationRequestContent>(call.body)?;
             let b = client.branding().phone().templates().test(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "update_experiment" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateExperimentRequestContent>(call.body)?;
             let b = client.experimentation().experiments().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "update_experiment_status" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -5026,14 +5031,14 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .experiments()
                 .update_status(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "update_feature_flag" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateFeatureFlagRequestContent>(call.body)?;
             let b = client.experimentation().feature_flags().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "update_feature_flag_status" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -5043,28 +5048,28 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .feature_flags()
                 .update_status(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "update_phone_provider" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateBrandingPhoneProviderRequestContent>(call.body)?;
             let b = client.branding().phone().providers().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "update_phone_template" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdatePhoneTemplateRequestContent>(call.body)?;
             let b = client.branding().phone().templates().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "update_segment" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::UpdateSegmentRequestContent>(call.body)?;
             let b = client.experimentation().segments().update(id, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "update_variation" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
@@ -5076,21 +5081,21 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
                 .variations()
                 .update(id, vid, body);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         "user_revoke_access" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             let body = json_body::<models::RevokeUserAccessRequestContent>(call.body)?;
             let b = client.users().revoke_access(id, body);
             query.done()?;
-            untyped(b.send())
+            untyped(move || b.send())
         }
         "validate_experiment" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
             no_body(call.body, call.multipart.is_some(), false)?;
             let b = client.experimentation().experiments().validate(id);
             query.done()?;
-            typed(b.send())
+            typed(move || b.send())
         }
         other => return Err(format!("no generated operation {other:?}")),
     };
