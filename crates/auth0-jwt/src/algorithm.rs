@@ -154,7 +154,7 @@ impl std::str::FromStr for Algorithm {
 #[error("unknown or unsupported JWS algorithm {0:?}")]
 pub struct UnknownAlgorithm(pub String);
 
-/// Formats the expected algorithms the way the "not supported" message shows them.
+/// Formats the expected algorithms as the unsupported-algorithm error message lists them.
 pub(crate) fn expected_list(algs: &[Algorithm]) -> String {
     let mut out = String::new();
     for (i, a) in algs.iter().enumerate() {
