@@ -22,9 +22,10 @@ mod replay_dispatch;
 #[allow(dead_code)]
 #[path = "support/cassettes.rs"]
 mod cassettes;
+#[path = "support/loopback.rs"]
+mod loopback;
 
 use std::collections::BTreeMap;
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -34,10 +35,7 @@ use auth0_management::generated::OPERATIONS;
 use auth0_management::{ManagementClient, Multipart};
 use bytes::Bytes;
 use cassettes::{Interaction, first_difference, load_all};
-use http_body_util::{BodyExt as _, Full};
-use hyper::body::Incoming;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use http_body_util::Full;
 use percent_encoding::percent_decode_str;
 use replay_dispatch::{Answer, Call};
 use serde_json::Value;
@@ -72,69 +70,38 @@ struct Slot {
     seen: Vec<Captured>,
 }
 
-/// Most connections the server accepts in one run (there are about 2,000 interactions).
-const MAX_CONNECTIONS: usize = 20_000;
-
 async fn start_server(slot: Arc<Mutex<Slot>>) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind loopback");
-    let addr = listener.local_addr().expect("local address");
-    tokio::spawn(async move {
-        for _ in 0..MAX_CONNECTIONS {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let slot = slot.clone();
-            tokio::spawn(async move {
-                let service = service_fn(move |req: hyper::Request<Incoming>| {
-                    let slot = slot.clone();
-                    async move {
-                        let (parts, body) = req.into_parts();
-                        let body = body
-                            .collect()
-                            .await
-                            .map(http_body_util::Collected::to_bytes)
-                            .unwrap_or_default();
-                        let captured = Captured {
-                            method: parts.method.to_string(),
-                            path: parts.uri.path().to_owned(),
-                            query: parts.uri.query().unwrap_or_default().to_owned(),
-                            content_type: parts
-                                .headers
-                                .get(http::header::CONTENT_TYPE)
-                                .and_then(|v| v.to_str().ok())
-                                .map(str::to_owned),
-                            body,
-                        };
-                        let answer = {
-                            let mut slot = slot.lock().expect("slot lock");
-                            slot.seen.push(captured);
-                            slot.answer.clone()
-                        };
-                        let answer = answer.unwrap_or(Canned {
-                            status: 599,
-                            content_type: None,
-                            body: Bytes::from_static(b"no recorded answer"),
-                        });
-                        let mut response = hyper::Response::builder().status(answer.status);
-                        if let Some(ct) = &answer.content_type {
-                            response = response.header(http::header::CONTENT_TYPE, ct);
-                        }
-                        Ok::<_, Infallible>(
-                            response
-                                .body(Full::new(answer.body))
-                                .expect("a valid recorded response"),
-                        )
-                    }
-                });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
+    loopback::serve(move |parts, body| {
+        let captured = Captured {
+            method: parts.method.to_string(),
+            path: parts.uri.path().to_owned(),
+            query: parts.uri.query().unwrap_or_default().to_owned(),
+            content_type: parts
+                .headers
+                .get(http::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            body,
+        };
+        let answer = {
+            let mut slot = slot.lock().expect("slot lock");
+            slot.seen.push(captured);
+            slot.answer.clone()
+        };
+        let answer = answer.unwrap_or(Canned {
+            status: 599,
+            content_type: None,
+            body: Bytes::from_static(b"no recorded answer"),
+        });
+        let mut response = hyper::Response::builder().status(answer.status);
+        if let Some(ct) = &answer.content_type {
+            response = response.header(http::header::CONTENT_TYPE, ct);
         }
-    });
-    addr
+        response
+            .body(Full::new(answer.body))
+            .expect("a valid recorded response")
+    })
+    .await
 }
 
 /// The operation whose path template matches `path` (most literal segments win), with the

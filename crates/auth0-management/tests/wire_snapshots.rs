@@ -6,7 +6,6 @@
 //! hold secrets are masked: the `Host` port, the token, the versions in `User-Agent` and
 //! `Auth0-Client`, the multipart boundary.
 
-use std::convert::Infallible;
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 
@@ -14,48 +13,27 @@ use auth0_core::Domain;
 use auth0_management::ManagementClient;
 use auth0_management::request::Multipart;
 use bytes::Bytes;
-use http_body_util::{BodyExt as _, Full};
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use http_body_util::Full;
 use serde_json::json;
+
+#[path = "support/loopback.rs"]
+mod loopback;
 
 /// The requests the capture server received, rendered as text.
 type Captured = Arc<Mutex<Vec<String>>>;
 
-/// A loopback HTTP/1 server that records every request and answers `200 {}`.
+/// A loopback server that records every request (rendered) and answers `200 {}`.
 async fn capture_server() -> (std::net::SocketAddr, Captured) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let captured: Captured = Arc::default();
     let store = Arc::clone(&captured);
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let store = Arc::clone(&store);
-            tokio::spawn(async move {
-                let svc = service_fn(move |req: http::Request<hyper::body::Incoming>| {
-                    let store = Arc::clone(&store);
-                    async move {
-                        let (parts, body) = req.into_parts();
-                        let body = body
-                            .collect()
-                            .await
-                            .map(http_body_util::Collected::to_bytes)
-                            .unwrap_or_default();
-                        store.lock().unwrap().push(render(&parts, &body));
-                        Ok::<_, Infallible>(
-                            http::Response::builder()
-                                .header("content-type", "application/json")
-                                .body(Full::new(Bytes::from_static(b"{}")))
-                                .unwrap(),
-                        )
-                    }
-                });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), svc)
-                    .await;
-            });
-        }
-    });
+    let addr = loopback::serve(move |parts, body| {
+        store.lock().unwrap().push(render(&parts, &body));
+        http::Response::builder()
+            .header("content-type", "application/json")
+            .body(Full::new(Bytes::from_static(b"{}")))
+            .unwrap()
+    })
+    .await;
     (addr, captured)
 }
 
