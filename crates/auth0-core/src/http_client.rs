@@ -199,66 +199,180 @@ impl HttpClient {
     }
 
     /// Sends a request and reads the whole response.
-    pub async fn send(
-        &self,
-        request: http::Request<Bytes>,
-    ) -> Result<http::Response<Bytes>, Error> {
-        let inner = Arc::clone(&self.inner);
-        let work = async move {
-            if request.uri().scheme() == Some(&http::uri::Scheme::HTTP)
-                && !inner.allow_insecure_http
-            {
-                return Err(Error::Config(
-                    "refusing to send a request over plain http; enable allow_insecure_http for test servers"
-                        .to_owned(),
-                ));
-            }
+    ///
+    /// The returned [`SendFuture`] does not borrow the client (the request is handed to the
+    /// shared pool when this is called; nothing is sent until the future is polled).
+    pub fn send(&self, request: http::Request<Bytes>) -> SendFuture {
+        let inner = &self.inner;
+        let state = if request.uri().scheme() == Some(&http::uri::Scheme::HTTP)
+            && !inner.allow_insecure_http
+        {
+            State::Failed(Some(Error::Config(
+                "refusing to send a request over plain http; enable allow_insecure_http for test servers"
+                    .to_owned(),
+            )))
+        } else {
             let (parts, body) = request.into_parts();
-            let request = http::Request::from_parts(parts, Full::new(body));
-            let response = inner.client.request(request).await.map_err(|e| {
-                let what = if e.is_connect() {
-                    "could not connect"
-                } else {
-                    "request failed"
-                };
-                Error::transport(what, e)
-            })?;
-            let (parts, body) = response.into_parts();
-            let collected = Limited::new(body, inner.max_body_bytes)
-                .collect()
-                .await
-                .map_err(|e| {
-                    if e.is::<http_body_util::LengthLimitError>() {
-                        Error::transport(
-                            format!("response body larger than {} bytes", inner.max_body_bytes),
-                            e,
-                        )
-                    } else {
-                        Error::transport("could not read the response body", e)
-                    }
-                })?;
-            Ok(http::Response::from_parts(parts, collected.to_bytes()))
+            State::Sending(
+                inner
+                    .client
+                    .request(http::Request::from_parts(parts, Full::new(body))),
+            )
         };
-        match self.inner.timeout {
-            Some(limit) => tokio::time::timeout(limit, work)
-                .await
-                .map_err(|_| Error::Timeout(limit))?,
-            None => work.await,
+        SendFuture {
+            state,
+            max_body_bytes: inner.max_body_bytes,
+            timeout: inner.timeout,
+            timer: None,
         }
+    }
+}
+
+/// The future of [`HttpClient::send`] and of the client's [`tower_service::Service`]
+/// calls: the response with its whole body, a transport error, or [`Error::Timeout`] when
+/// the client's whole-request timeout (counted from the first poll) runs out.
+///
+/// A named, unboxed type: storing it in a struct or a tower future costs no allocation.
+#[must_use = "futures do nothing unless polled"]
+pub struct SendFuture {
+    state: State,
+    max_body_bytes: usize,
+    timeout: Option<Duration>,
+    /// Started at the first poll when there is a timeout.
+    timer: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+// The body-reading state is the large one; boxing it would cost an allocation per
+// response, which is what holding this future inline is meant to spare.
+#[allow(clippy::large_enum_variant)]
+enum State {
+    /// Refused before sending (the error is taken when polled).
+    Failed(Option<Error>),
+    /// Waiting for the response head.
+    Sending(hyper_util::client::legacy::ResponseFuture),
+    /// Reading the body, up to the size cap.
+    Reading {
+        parts: Option<http::response::Parts>,
+        body: http_body_util::combinators::Collect<Limited<hyper::body::Incoming>>,
+    },
+    /// The output was returned.
+    Done,
+}
+
+impl std::fmt::Debug for SendFuture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match self.state {
+            State::Failed(_) => "failed",
+            State::Sending(_) => "sending",
+            State::Reading { .. } => "reading the body",
+            State::Done => "done",
+        };
+        f.debug_struct("SendFuture")
+            .field("state", &state)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SendFuture {
+    /// Advances the exchange as far as it goes without waiting.
+    fn poll_exchange(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<http::Response<Bytes>, Error>> {
+        loop {
+            match &mut self.state {
+                State::Failed(error) => {
+                    let error = error.take().unwrap_or_else(polled_after_completion);
+                    self.state = State::Done;
+                    return Poll::Ready(Err(error));
+                }
+                State::Sending(response) => match Pin::new(response).poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Err(e)) => {
+                        self.state = State::Done;
+                        let what = if e.is_connect() {
+                            "could not connect"
+                        } else {
+                            "request failed"
+                        };
+                        return Poll::Ready(Err(Error::transport(what, e)));
+                    }
+                    Poll::Ready(Ok(response)) => {
+                        let (parts, body) = response.into_parts();
+                        self.state = State::Reading {
+                            parts: Some(parts),
+                            body: Limited::new(body, self.max_body_bytes).collect(),
+                        };
+                    }
+                },
+                State::Reading { parts, body } => {
+                    let collected = match Pin::new(body).poll(cx) {
+                        Poll::Pending => return Poll::Pending,
+                        Poll::Ready(result) => result,
+                    };
+                    let parts = parts.take();
+                    self.state = State::Done;
+                    return Poll::Ready(match (collected, parts) {
+                        (Ok(collected), Some(parts)) => {
+                            Ok(http::Response::from_parts(parts, collected.to_bytes()))
+                        }
+                        (Ok(_), None) => Err(polled_after_completion()),
+                        (Err(e), _) if e.is::<http_body_util::LengthLimitError>() => {
+                            Err(Error::transport(
+                                format!("response body larger than {} bytes", self.max_body_bytes),
+                                e,
+                            ))
+                        }
+                        (Err(e), _) => Err(Error::transport("could not read the response body", e)),
+                    });
+                }
+                State::Done => return Poll::Ready(Err(polled_after_completion())),
+            }
+        }
+    }
+}
+
+fn polled_after_completion() -> Error {
+    Error::Config("an HttpClient response future was polled after it completed".to_owned())
+}
+
+impl Future for SendFuture {
+    type Output = Result<http::Response<Bytes>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        if let Some(limit) = this.timeout
+            && this.timer.is_none()
+            && matches!(this.state, State::Sending(_) | State::Reading { .. })
+        {
+            this.timer = Some(Box::pin(tokio::time::sleep(limit)));
+        }
+        if let Poll::Ready(out) = this.poll_exchange(cx) {
+            this.timer = None;
+            return Poll::Ready(out);
+        }
+        if let (Some(timer), Some(limit)) = (&mut this.timer, this.timeout)
+            && timer.as_mut().poll(cx).is_ready()
+        {
+            this.timer = None;
+            this.state = State::Done;
+            return Poll::Ready(Err(Error::Timeout(limit)));
+        }
+        Poll::Pending
     }
 }
 
 impl tower_service::Service<http::Request<Bytes>> for HttpClient {
     type Response = http::Response<Bytes>;
     type Error = Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+    type Future = SendFuture;
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, request: http::Request<Bytes>) -> Self::Future {
-        let this = self.clone();
-        Box::pin(async move { this.send(request).await })
+    fn call(&mut self, request: http::Request<Bytes>) -> SendFuture {
+        self.send(request)
     }
 }

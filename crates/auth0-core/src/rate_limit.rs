@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use http::{HeaderMap, HeaderName};
+use http::HeaderMap;
 
 /// Header with the request quota of the current window.
 pub const LIMIT_HEADER: &str = "x-ratelimit-limit";
@@ -25,13 +25,34 @@ pub struct RateLimit {
 }
 
 impl RateLimit {
-    /// Reads the three headers.
+    /// Reads the three headers (the first value of each, as `HeaderMap::get` gives it).
+    ///
+    /// One pass over the headers rather than three hashed lookups: this runs for every
+    /// response.
     pub fn from_headers(headers: &HeaderMap) -> Self {
-        Self {
-            limit: header_u64(headers, &LIMIT),
-            remaining: header_u64(headers, &REMAINING),
-            reset_at: header_u64(headers, &RESET),
+        let mut out = Self::default();
+        let mut seen = [false; 3];
+        for (name, value) in headers {
+            let Some(suffix) = name.as_str().strip_prefix("x-ratelimit-") else {
+                continue;
+            };
+            let slot = match suffix {
+                "limit" => 0,
+                "remaining" => 1,
+                "reset" => 2,
+                _ => continue,
+            };
+            if std::mem::replace(&mut seen[slot], true) {
+                continue;
+            }
+            let parsed = parse_u64(value.as_bytes().trim_ascii());
+            match slot {
+                0 => out.limit = parsed,
+                1 => out.remaining = parsed,
+                _ => out.reset_at = parsed,
+            }
         }
+        out
     }
 
     /// Whether none of the headers was present.
@@ -53,12 +74,17 @@ impl RateLimit {
 }
 
 // Parsed once at compile time: a lookup by `&str` parses the name on every call.
-const LIMIT: HeaderName = HeaderName::from_static(LIMIT_HEADER);
-const REMAINING: HeaderName = HeaderName::from_static(REMAINING_HEADER);
-const RESET: HeaderName = HeaderName::from_static(RESET_HEADER);
-
-fn header_u64(headers: &HeaderMap, name: &HeaderName) -> Option<u64> {
-    headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok()
+/// Decimal digits (with an optional leading `+`, as `str::parse` takes) as a `u64`; `None`
+/// when empty, not all digits, or too large. Reads the header bytes without a UTF-8 pass.
+fn parse_u64(digits: &[u8]) -> Option<u64> {
+    let digits = digits.strip_prefix(b"+").unwrap_or(digits);
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0_u64, |n, &b| {
+        let digit = b.checked_sub(b'0').filter(|d| *d < 10)?;
+        n.checked_mul(10)?.checked_add(u64::from(digit))
+    })
 }
 
 /// Reads `Retry-After` as a wait from `now`: either delay seconds or an HTTP date.
@@ -96,6 +122,49 @@ mod tests {
             map.insert(*k, HeaderValue::from_str(v).unwrap());
         }
         map
+    }
+
+    #[test]
+    fn numbers_read_as_str_parse_reads_them() {
+        for text in [
+            "0",
+            "50",
+            " 7 ",
+            "+5",
+            "18446744073709551615",
+            "18446744073709551616",
+            "",
+            "+",
+            "-1",
+            "1.5",
+            "1e3",
+            "12a",
+            "٣",
+            "\t42\t",
+        ] {
+            assert_eq!(
+                parse_u64(text.as_bytes().trim_ascii()),
+                text.trim().parse::<u64>().ok(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_first_value_of_a_repeated_header_counts_as_get_reads_it() {
+        let mut map = HeaderMap::new();
+        map.append("x-ratelimit-remaining", HeaderValue::from_static("7"));
+        map.append("x-ratelimit-remaining", HeaderValue::from_static("3"));
+        map.append("x-ratelimit-limit", HeaderValue::from_static("soon"));
+        map.append("x-ratelimit-limit", HeaderValue::from_static("50"));
+        map.append("x-ratelimit-resets", HeaderValue::from_static("9"));
+        let rl = RateLimit::from_headers(&map);
+        assert_eq!(rl.remaining, Some(7));
+        assert_eq!(
+            rl.limit, None,
+            "the first value is unreadable; later ones do not count"
+        );
+        assert_eq!(rl.reset_at, None);
     }
 
     #[test]

@@ -85,6 +85,49 @@ async fn slow_server_times_out() {
 }
 
 #[tokio::test]
+async fn a_send_future_outlives_its_client_and_its_timeout_starts_when_polled() {
+    let base = serve(
+        b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}",
+        Duration::ZERO,
+        1,
+    )
+    .await;
+    let client = HttpClient::builder()
+        .allow_insecure_http(true)
+        .timeout(Some(Duration::from_millis(200)))
+        .build()
+        .unwrap();
+    let pending: auth0_core::http_client::SendFuture = client.send(get(&base));
+    drop(client);
+    // Longer than the timeout: the clock starts at the first poll, not at `send`.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let response = pending.await.unwrap();
+    assert_eq!(response.body().as_ref(), b"{}");
+}
+
+#[tokio::test]
+async fn the_tower_service_answers_as_send_does() {
+    use tower_service::Service as _;
+    let base = serve(
+        b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 4\r\nconnection: close\r\n\r\nbusy",
+        Duration::ZERO,
+        1,
+    )
+    .await;
+    let mut service = client();
+    std::future::poll_fn(|cx| service.poll_ready(cx))
+        .await
+        .unwrap();
+    let response = service.call(get(&base)).await.unwrap();
+    assert_eq!(response.status(), 503);
+    assert_eq!(response.body().as_ref(), b"busy");
+    // Refused before anything is sent, through the service too.
+    let mut strict = HttpClient::builder().build().unwrap();
+    let err = strict.call(get(&base)).await.unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+}
+
+#[tokio::test]
 async fn truncated_body_is_a_transport_error() {
     let base = serve(
         b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"partial\":",

@@ -2,9 +2,11 @@
 //!
 //! On a shared machine, load drifts between one divan benchmark and the next. Here each
 //! round times a block of bare hyper-util calls and, right after, the same block through the
-//! full Management stack, and the full stack over a bare hyper-util transport (rotating
-//! which goes first); each overhead is the median of the per-round ratios to the bare client. Sequential blocks are 200 calls; concurrent blocks are 10 batches of 64
-//! calls joined on one task. 41 rounds each.
+//! full Management stack over its default transport, and through the full stack over the
+//! bare hyper-util client itself (the same client, so the same connection pool: the
+//! difference is the stack's layers alone), rotating which goes first; each overhead is the
+//! median of the per-round ratios to the bare client. Sequential blocks are 200 calls;
+//! concurrent blocks are 10 batches of 64 calls joined on one task. 41 rounds each.
 //!
 //! Besides wall time, each block reads the CPU time of the bench's main thread (Linux
 //! `/proc/thread-self/schedstat`), where the clients, their connection tasks and the runtime
@@ -77,7 +79,7 @@ fn report(name: &str, samples: &[Vec<Sample>], scale: f64, unit: &str) {
     const NAMES: [&str; 3] = [
         "bare hyper-util",
         "ManagementClient (default transport)",
-        "ManagementClient over bare hyper-util",
+        "ManagementClient over the same client",
     ];
     println!("{name}: wall (median, overhead) | main-thread CPU (median, overhead)");
     for (i, contender) in samples.iter().enumerate() {
@@ -108,7 +110,7 @@ fn main() {
     let rt = runtime();
     let bare_client = bare();
     let managed = management();
-    let managed_bare = management_over_bare_transport();
+    let managed_bare = management_over_bare_transport(&bare_client);
     let url = url();
     let seq: [&dyn Fn() -> Sample; 3] = [
         &|| time(&rt, || bare_call(&bare_client, &url), SEQUENTIAL_CALLS),

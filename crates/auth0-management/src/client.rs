@@ -18,6 +18,7 @@
 //! bearer token, no custom domain).
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -36,6 +37,7 @@ use crate::request::{ApiRequest, ApiResponse, Target};
 use crate::retry::{RetryLayer, RetryPolicy};
 use crate::timeout::{AttemptTimeout, AttemptTimeoutLayer, DEFAULT_ATTEMPT_TIMEOUT};
 use crate::token::{ClientAuth, ClientCredentials, DEFAULT_REFRESH_SKEW, TokenSource};
+use crate::transport::Transport;
 use auth0_core::assertion::ClientAssertionSigner;
 
 /// The type-erased service every layer of the stack wraps: buffered request in, buffered
@@ -305,14 +307,11 @@ impl ManagementClientBuilder {
                     .map_err(|_| Error::Config(format!("invalid custom domain header value {d:?}")))
             })
             .transpose()?;
-        let transport = match self.http_service.take() {
-            Some(s) => s,
-            None => default_transport(self.allow_insecure_http)?,
+        let layers = std::mem::take(&mut self.layers);
+        let base = match self.http_service.take() {
+            Some(service) => Transport::Service(wrap_layers(service, layers)),
+            None => default_transport(self.allow_insecure_http, layers)?,
         };
-        let base = std::mem::take(&mut self.layers)
-            .into_iter()
-            .rev()
-            .fold(transport, |svc, wrap| wrap(svc));
 
         let telemetry = StaticHeadersLayer::telemetry(&self.telemetry);
         let auth = match credentials {
@@ -353,7 +352,7 @@ impl ManagementClientBuilder {
         &self,
         client_id: String,
         auth: ClientAuth,
-        base: &HttpService,
+        base: &Transport,
         telemetry: &StaticHeadersLayer,
     ) -> Arc<dyn TokenSource> {
         let service = BoxCloneSyncService::new(
@@ -361,7 +360,7 @@ impl ManagementClientBuilder {
                 .layer(RetryLayer::new(self.retry))
                 .layer(AttemptTimeoutLayer::new(self.timeout))
                 .layer(telemetry.clone())
-                .service(base.clone()),
+                .service(base.boxed()),
         );
         let audience = self
             .audience
@@ -378,25 +377,40 @@ impl ManagementClientBuilder {
     }
 }
 
+/// Wraps `service` in the user's layers, the first added outermost.
+fn wrap_layers(service: HttpService, layers: Vec<LayerFn>) -> HttpService {
+    layers
+        .into_iter()
+        .rev()
+        .fold(service, |svc, wrap| wrap(svc))
+}
+
 #[cfg(feature = "hyper-client")]
-fn default_transport(allow_insecure_http: bool) -> Result<HttpService, Error> {
+fn default_transport(allow_insecure_http: bool, layers: Vec<LayerFn>) -> Result<Transport, Error> {
     // The per-attempt timeout layer limits each attempt; the transport needs none of its own.
     let client = auth0_core::http_client::HttpClient::builder()
         .timeout(None)
         .allow_insecure_http(allow_insecure_http)
         .build()?;
-    Ok(BoxCloneSyncService::new(client))
+    Ok(if layers.is_empty() {
+        Transport::Client(client)
+    } else {
+        Transport::Service(wrap_layers(BoxCloneSyncService::new(client), layers))
+    })
 }
 
 #[cfg(not(feature = "hyper-client"))]
-fn default_transport(_allow_insecure_http: bool) -> Result<HttpService, Error> {
+fn default_transport(
+    _allow_insecure_http: bool,
+    _layers: Vec<LayerFn>,
+) -> Result<Transport, Error> {
     Err(Error::Config(
         "no HTTP service: enable the `hyper-client` feature or call http_service".to_owned(),
     ))
 }
 
 /// The layers under the retry loop.
-type Stack = BearerAuth<AttemptTimeout<StaticHeaders<CustomDomain<HttpService>>>>;
+type Stack = BearerAuth<AttemptTimeout<StaticHeaders<CustomDomain<Transport>>>>;
 
 struct Inner {
     domain: Domain,
@@ -470,32 +484,56 @@ impl ManagementClient {
     /// becomes [`Error::Api`] or [`Error::RateLimited`].
     ///
     /// This is also the raw escape hatch for endpoints newer than the generated methods.
-    pub async fn execute(&self, req: ApiRequest) -> Result<ApiResponse<Bytes>, Error> {
-        let request = req.into_http_at(&self.inner.target)?;
-        let response =
-            crate::retry::run(self.inner.stack.clone(), self.inner.retry, request).await?;
-        let (parts, body) = response.into_parts();
-        if !parts.status.is_success() {
-            return Err(Error::from_response(parts.status, parts.headers, &body));
-        }
-        Ok(ApiResponse::new(
-            body,
-            ResponseMeta::new(parts.status, parts.headers),
-        ))
-    }
-
-    /// Sends a request and decodes the JSON body into `T`.
-    pub async fn execute_json<T: serde::de::DeserializeOwned>(
+    ///
+    /// The request is turned into HTTP when this is called, and the call with its retries
+    /// runs in one heap allocation: the returned future is small (it does not hold the
+    /// request, the stack or the retry state), so moving it (into `join_all`, a task, a
+    /// stream) stays cheap. It does not borrow the client.
+    pub fn execute(
         &self,
         req: ApiRequest,
-    ) -> Result<ApiResponse<T>, Error> {
-        let response = self.execute(req).await?;
-        let value = auth0_core::error::decode_json(std::any::type_name::<T>(), &response.value)?;
-        Ok(ApiResponse::new(value, response.meta))
+    ) -> impl Future<Output = Result<ApiResponse<Bytes>, Error>> + Send + 'static + use<> {
+        let call = req.into_http_at(&self.inner.target).map(|request| {
+            Box::pin(crate::retry::run(
+                self.inner.stack.clone(),
+                self.inner.retry,
+                request,
+            ))
+        });
+        async move {
+            let response = call?.await?;
+            let (parts, body) = response.into_parts();
+            if !parts.status.is_success() {
+                return Err(Error::from_response(parts.status, parts.headers, &body));
+            }
+            Ok(ApiResponse::new(
+                body,
+                ResponseMeta::new(parts.status, parts.headers),
+            ))
+        }
+    }
+
+    /// Sends a request and decodes the JSON body into `T`. Like [`execute`](Self::execute),
+    /// the returned future is small and does not borrow the client.
+    pub fn execute_json<T: serde::de::DeserializeOwned>(
+        &self,
+        req: ApiRequest,
+    ) -> impl Future<Output = Result<ApiResponse<T>, Error>> + Send + 'static + use<T> {
+        let call = self.execute(req);
+        async move {
+            let response = call.await?;
+            let value =
+                auth0_core::error::decode_json(std::any::type_name::<T>(), &response.value)?;
+            Ok(ApiResponse::new(value, response.meta))
+        }
     }
 
     /// Sends a request whose success body is ignored (204 and the like).
-    pub async fn execute_empty(&self, req: ApiRequest) -> Result<ApiResponse<()>, Error> {
-        Ok(self.execute(req).await?.map(|_| ()))
+    pub fn execute_empty(
+        &self,
+        req: ApiRequest,
+    ) -> impl Future<Output = Result<ApiResponse<()>, Error>> + Send + 'static + use<> {
+        let call = self.execute(req);
+        async move { Ok(call.await?.map(|_| ())) }
     }
 }

@@ -71,6 +71,7 @@ pub mod request;
 pub mod retry;
 pub mod timeout;
 pub mod token;
+mod transport;
 
 /// The `private_key_jwt` client-assertion signer (shared with the Authentication API client).
 pub use auth0_core::assertion::{ClientAssertionSigner, KeyError, SigningAlgorithm};

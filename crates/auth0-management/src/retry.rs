@@ -241,6 +241,10 @@ where
 /// One call with its retries: what [`Retry`] runs for each request. The client calls it
 /// directly, with its own clone of the layers below, which spares it a second clone of
 /// them and the boxing of this future.
+///
+/// The request is kept as a template; each attempt but the last sends a copy, the last
+/// sends the template itself. Nothing larger than the template, the service and the
+/// future of the current step lives across an `await`, which keeps this future small.
 pub(crate) async fn run<S>(
     mut inner: S,
     policy: RetryPolicy,
@@ -255,17 +259,23 @@ where
         .copied()
         .unwrap_or_default();
     let max_attempts = options.max_attempts.unwrap_or(policy.max_attempts).max(1);
+    let mut template = Some(req);
     let mut waited = Duration::ZERO;
-    let mut next = Some(req);
     let mut attempt = 1;
     loop {
-        let Some(current) = next.take() else {
-            return Err(Error::Config("retry lost its request".to_owned()));
-        };
-        let keep = (attempt < max_attempts).then(|| clone_request(&current));
-        let method = current.method().clone();
+        let last = attempt >= max_attempts;
         let result = match inner.ready().await {
-            Ok(svc) => svc.call(current).await,
+            Ok(svc) => {
+                let request = if last {
+                    template.take()
+                } else {
+                    template.as_ref().map(clone_request)
+                };
+                match request {
+                    Some(request) => svc.call(request).await,
+                    None => Err(Error::Config("retry lost its request".to_owned())),
+                }
+            }
             Err(e) => Err(e),
         };
         if let Ok(r) = &result
@@ -273,25 +283,26 @@ where
         {
             return result;
         }
-        let decision = policy.decide(
-            attempt,
-            max_attempts,
-            &method,
-            options.retry_non_idempotent,
-            Outcome::of(&result),
-            waited,
-            SystemTime::now(),
-            crate::random::unit(),
-        );
-        match (decision, keep) {
-            (Decision::Retry(delay), Some(again)) => {
-                tokio::time::sleep(delay).await;
-                waited += delay;
-                attempt += 1;
-                next = Some(again);
-            }
-            _ => return result,
-        }
+        let decision = match &template {
+            Some(template) if !last => policy.decide(
+                attempt,
+                max_attempts,
+                template.method(),
+                options.retry_non_idempotent,
+                Outcome::of(&result),
+                waited,
+                SystemTime::now(),
+                crate::random::unit(),
+            ),
+            _ => Decision::Stop,
+        };
+        let Decision::Retry(delay) = decision else {
+            return result;
+        };
+        drop(result);
+        tokio::time::sleep(delay).await;
+        waited += delay;
+        attempt += 1;
     }
 }
 

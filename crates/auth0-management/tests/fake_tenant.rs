@@ -752,6 +752,38 @@ async fn raw_escape_hatch_sends_any_method_path_and_body() {
     assert_eq!(sent.header("content-type"), Some("application/json"));
 }
 
+/// `execute` turns the request into HTTP when called and runs the call with its retries
+/// in one heap allocation: the future it returns is small (so are the typed `send()`
+/// futures built on it), holds no borrow of the client, and can be spawned; a request that
+/// cannot be built fails when awaited.
+#[tokio::test]
+async fn call_futures_are_small_and_outlive_the_client() {
+    let tenant = FakeTenant::start().await.unwrap();
+    let client = client(&tenant);
+    let call =
+        client.execute_json::<Value>(ApiRequest::new(Method::GET, "/users").query("per_page", 1));
+    let typed = client.users().get(seed::USER_ID).send();
+    let bad = client.execute(ApiRequest::new(Method::GET, "no-leading-slash"));
+    assert!(
+        std::mem::size_of_val(&call) <= 256,
+        "execute_json future: {} bytes",
+        std::mem::size_of_val(&call)
+    );
+    assert!(
+        std::mem::size_of_val(&typed) <= 512,
+        "typed send future: {} bytes",
+        std::mem::size_of_val(&typed)
+    );
+    assert_eq!(
+        typed.await.unwrap().value.user_id.as_deref(),
+        Some(seed::USER_ID)
+    );
+    drop(client);
+    let users = tokio::spawn(call).await.unwrap().unwrap();
+    assert_eq!(users.value.as_array().map(Vec::len), Some(1));
+    assert!(matches!(bad.await, Err(Error::Config(_))));
+}
+
 #[tokio::test]
 async fn multipart_bodies_reach_the_tenant() {
     let tenant = FakeTenant::start().await.unwrap();

@@ -10,7 +10,7 @@ use auth0_core::http_client::HttpClient;
 use auth0_management::ManagementClient;
 use auth0_management::request::ApiRequest;
 use bytes::Bytes;
-use http_body_util::{BodyExt as _, Empty, Full};
+use http_body_util::{BodyExt as _, Full};
 use hyper::service::service_fn;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -77,7 +77,9 @@ pub fn url() -> String {
     )
 }
 
-pub type Bare = Client<HttpConnector, Empty<Bytes>>;
+/// The baseline: hyper-util's pooled client, with the body type a client that also sends
+/// JSON bodies needs (`Full<Bytes>`; empty here, as in the managed call).
+pub type Bare = Client<HttpConnector, Full<Bytes>>;
 
 pub fn bare() -> Bare {
     let mut connector = HttpConnector::new();
@@ -85,11 +87,31 @@ pub fn bare() -> Bare {
     Client::builder(TokioExecutor::new()).build(connector)
 }
 
+/// The headers the Management stack sends besides `Authorization`: `User-Agent` and the
+/// `Auth0-Client` telemetry, with the same values, built once.
+fn telemetry_headers() -> &'static [(http::HeaderName, http::HeaderValue)] {
+    static HEADERS: OnceLock<Vec<(http::HeaderName, http::HeaderValue)>> = OnceLock::new();
+    HEADERS.get_or_init(|| {
+        let mut headers = vec![(
+            http::header::USER_AGENT,
+            auth0_core::telemetry::user_agent(),
+        )];
+        if let Some(value) = auth0_core::TelemetryConfig::default().header_value() {
+            headers.push((http::HeaderName::from_static("auth0-client"), value));
+        }
+        headers
+    })
+}
+
+/// The same request as the managed call: the same URL and the same headers.
 pub async fn bare_call(client: &Bare, url: &str) -> Bytes {
-    let req = http::Request::get(url)
+    let mut req = http::Request::get(url)
         .header("authorization", "Bearer eyJhbGciOiJSUzI1NiJ9.e30.sig")
-        .body(Empty::new())
+        .body(Full::new(Bytes::new()))
         .unwrap();
+    for (name, value) in telemetry_headers() {
+        req.headers_mut().insert(name.clone(), value.clone());
+    }
     let resp = client.request(req).await.unwrap();
     assert!(resp.status().is_success());
     resp.into_body().collect().await.unwrap().to_bytes()
@@ -134,13 +156,10 @@ pub async fn management_call(client: &ManagementClient) -> Bytes {
         .value
 }
 
-/// The full Management stack over a bare hyper-util transport (instead of the default
-/// `HttpClient`), to tell the layers' share from the transport's.
-pub fn management_over_bare_transport() -> ManagementClient {
-    let mut connector = HttpConnector::new();
-    connector.set_nodelay(true);
-    let client: Client<HttpConnector, Full<Bytes>> =
-        Client::builder(TokioExecutor::new()).build(connector);
+/// The full Management stack over `client`, a bare hyper-util client: given the baseline's
+/// own client, both send on the same connection pool, and the difference is the layers'.
+pub fn management_over_bare_transport(client: &Bare) -> ManagementClient {
+    let client = client.clone();
     let transport = tower::service_fn(move |req: http::Request<Bytes>| {
         let client = client.clone();
         async move {
