@@ -183,11 +183,13 @@ const MOD_DOC: &str =
 //! `client.users().list()`, `client.organizations().members().create(id, body)`.
 //!
 //! Each method returns a request builder: required path and query parameters and the body
-//! are the method's arguments, optional query parameters are builder methods, and `send()`
-//! runs it. A POST whose body model requires no field takes its body through the builder
-//! method `.body(model)` and, without it, is sent with no body at all. Every other body stays
-//! an argument, even when none of its fields is required: an update (`PATCH`, `PUT`) or a
-//! `DELETE` with a body says what to change or remove, and a create needs its fields.
+//! are the method's arguments, optional query parameters and headers are builder methods,
+//! and `send()` runs it. A POST whose body model requires no field is the exception: its body
+//! is the builder method `.body(model)`, and without it the request goes with no body at all.
+//! Every other body stays an argument even when none of its fields is required: a `PATCH`,
+//! `PUT` or `DELETE` body is what to change or remove.
+//! Operations whose spec declares no response body answer `Option<_>` (`None` for an empty
+//! body): a model where Auth0 is known to send one anyway, else `serde_json::Value`.
 //! Offset- and checkpoint-paged lists also have `pages()` and `items()` streams; lists
 //! that page both ways also have `checkpoint_pages()` and `checkpoint_items()`.
 //! [`OPERATIONS`] lists every operation with its required scopes.
@@ -838,7 +840,7 @@ fn emit_builder(out: &mut String, op: &Op) {
             "/// Sends the request. The spec declares no response body; whatever JSON Auth0 sends\n/// anyway is kept (`None` for an empty body).\n"
         }
         Response::OptionalJson(_) => {
-            "/// Sends the request. The spec declares no response body, but Auth0 answers this one\n/// (`None` when it sends none).\n"
+            "/// Sends the request. The spec declares no response body but Auth0 sends one, typed\n/// here (`None` if it sends none).\n"
         }
         _ => "/// Sends the request.\n",
     };

@@ -876,8 +876,8 @@ impl BrandingTemplatesUpdateUniversalLoginRequest {
         Ok(req)
     }
 
-    /// Sends the request. The spec declares no response body, but Auth0 answers this one
-    /// (`None` when it sends none).
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
     pub async fn send(self) -> Result<ApiResponse<Option<models::EmptyResponseContent>>, Error> {
         super::execute_optional_json(&self.client, self.request()?).await
     }

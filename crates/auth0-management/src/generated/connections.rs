@@ -814,8 +814,8 @@ impl ConnectionsDeleteRequest {
         req
     }
 
-    /// Sends the request. The spec declares no response body, but Auth0 answers this one
-    /// (`None` when it sends none).
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
     pub async fn send(
         self,
     ) -> Result<ApiResponse<Option<models::DeleteConnectionResponseContent>>, Error> {

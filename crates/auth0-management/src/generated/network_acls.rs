@@ -184,8 +184,8 @@ impl NetworkAclsCreateRequest {
         Ok(req)
     }
 
-    /// Sends the request. The spec declares no response body, but Auth0 answers this one
-    /// (`None` when it sends none).
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
     pub async fn send(
         self,
     ) -> Result<ApiResponse<Option<models::GetNetworkAclsResponseContent>>, Error> {
@@ -211,8 +211,8 @@ impl NetworkAclsDeleteRequest {
         req
     }
 
-    /// Sends the request. The spec declares no response body, but Auth0 answers this one
-    /// (`None` when it sends none).
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
     pub async fn send(
         self,
     ) -> Result<ApiResponse<Option<models::DeleteNetworkAclResponseContent>>, Error> {

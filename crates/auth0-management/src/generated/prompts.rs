@@ -444,8 +444,8 @@ impl PromptsCustomTextSetRequest {
         Ok(req)
     }
 
-    /// Sends the request. The spec declares no response body, but Auth0 answers this one
-    /// (`None` when it sends none).
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
     pub async fn send(
         self,
     ) -> Result<ApiResponse<Option<models::GetCustomTextsByLanguageResponseContent>>, Error> {
@@ -503,8 +503,8 @@ impl PromptsPartialsSetRequest {
         Ok(req)
     }
 
-    /// Sends the request. The spec declares no response body, but Auth0 answers this one
-    /// (`None` when it sends none).
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
     pub async fn send(
         self,
     ) -> Result<ApiResponse<Option<models::GetPartialsResponseContent>>, Error> {

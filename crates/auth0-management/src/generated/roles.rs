@@ -360,8 +360,8 @@ impl RolesDeleteRequest {
         req
     }
 
-    /// Sends the request. The spec declares no response body, but Auth0 answers this one
-    /// (`None` when it sends none).
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
     pub async fn send(self) -> Result<ApiResponse<Option<models::EmptyResponseContent>>, Error> {
         super::execute_optional_json(&self.client, self.request()).await
     }
@@ -655,8 +655,8 @@ impl RolesPermissionsAddRequest {
         Ok(req)
     }
 
-    /// Sends the request. The spec declares no response body, but Auth0 answers this one
-    /// (`None` when it sends none).
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
     pub async fn send(self) -> Result<ApiResponse<Option<models::EmptyResponseContent>>, Error> {
         super::execute_optional_json(&self.client, self.request()?).await
     }
@@ -802,8 +802,8 @@ impl RolesUsersAssignRequest {
         Ok(req)
     }
 
-    /// Sends the request. The spec declares no response body, but Auth0 answers this one
-    /// (`None` when it sends none).
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
     pub async fn send(self) -> Result<ApiResponse<Option<models::EmptyResponseContent>>, Error> {
         super::execute_optional_json(&self.client, self.request()?).await
     }
