@@ -1,10 +1,10 @@
 //! Wire formats of generated operations, pinned with insta: a representative set of
 //! generated request builders (every HTTP method, path parameters that need encoding, query
-//! parameters, JSON bodies with nested and null fields, the multipart users-import job) is
-//! sent through the full client stack to a loopback server that records each request as it
-//! arrives: method, path and query, headers and body. Parts that change from run to run or
-//! hold secrets are masked: the `Host` port, the token, the versions in `User-Agent` and
-//! `Auth0-Client`, the multipart boundary.
+//! parameters, JSON bodies with nested and null fields, an optional body left out and set,
+//! the multipart users-import job) is sent through the full client stack to a loopback server
+//! that records each request as it arrives: method, path and query, headers and body. Parts
+//! that change from run to run or hold secrets are masked: the `Host` port, the token, the
+//! versions in `User-Agent` and `Auth0-Client`, the multipart boundary.
 
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
@@ -212,5 +212,31 @@ async fn generated_requests_on_the_wire() {
 
     let captured = captured.lock().unwrap().clone();
     assert_eq!(captured.len(), 8, "one request per call, no retries");
+    insta::assert_snapshot!(captured.join("\n----\n"));
+}
+
+/// A POST whose body model requires nothing takes its body through `.body(..)`: without it
+/// the request has no body and no `content-type`; with it, the JSON body.
+#[tokio::test]
+async fn optional_bodies_on_the_wire() {
+    let (addr, captured) = capture_server().await;
+    let client = ManagementClient::builder(Domain::insecure_http(&addr.to_string()).unwrap())
+        .allow_insecure_http(true)
+        .token("not-a-real-token")
+        .max_attempts(1)
+        .build()
+        .unwrap();
+    let _ = client.connections().keys().rotate("con_1").send().await;
+    let _ = client
+        .connections()
+        .keys()
+        .rotate("con_1")
+        .body(serde_json::from_value(json!({"signing_alg": "PS256"})).unwrap())
+        .send()
+        .await;
+
+    let captured = captured.lock().unwrap().clone();
+    assert_eq!(captured.len(), 2, "one request per call, no retries");
+    assert!(!captured[0].contains("content-type"), "{}", captured[0]);
     insta::assert_snapshot!(captured.join("\n----\n"));
 }

@@ -63,6 +63,9 @@ struct Op {
     headers: Vec<Param>,
     /// (Rust type, multipart)
     body: Option<(String, bool)>,
+    /// The body is an optional builder method (`.body(model)`), not an argument: a POST
+    /// whose body schema is an object with no required property. Unset, no body is sent.
+    optional_body: bool,
     response: Response,
     paging: Option<(Paging, String, String)>,
     /// For an offset-paged list that also takes `from`/`take`: its checkpoint variant.
@@ -71,6 +74,9 @@ struct Op {
 
 enum Response {
     Json(String),
+    /// A JSON model the spec does not declare (added by `overrides`): `Option<T>`, `None` for
+    /// an empty body.
+    OptionalJson(String),
     Empty,
     Raw,
 }
@@ -176,8 +182,14 @@ const MOD_DOC: &str =
     "//! One method per Management API operation, organised like Auth0's own SDKs:
 //! `client.users().list()`, `client.organizations().members().create(id, body)`.
 //!
-//! Each method returns a request builder: required path parameters and the body are the
-//! method's arguments, optional query parameters are builder methods, and `send()` runs it.
+//! Each method returns a request builder: required path and query parameters and the body
+//! are the method's arguments, optional query parameters and headers are builder methods,
+//! and `send()` runs it. A POST whose body model requires no field is the exception: its body
+//! is the builder method `.body(model)`, and without it the request goes with no body at all.
+//! Every other body stays an argument even when none of its fields is required: a `PATCH`,
+//! `PUT` or `DELETE` body is what to change or remove.
+//! Operations whose spec declares no response body answer `Option<_>` (`None` for an empty
+//! body): a model where Auth0 is known to send one anyway, else `serde_json::Value`.
 //! Offset- and checkpoint-paged lists also have `pages()` and `items()` streams; lists
 //! that page both ways also have `checkpoint_pages()` and `checkpoint_items()`.
 //! [`OPERATIONS`] lists every operation with its required scopes.
@@ -185,18 +197,17 @@ const MOD_DOC: &str =
 ";
 
 const OPTIONAL_JSON: &str = "
-/// Runs a request whose spec declares no response body, keeping any JSON Auth0 sends.
-async fn execute_optional_json(
+/// Runs a request whose spec declares no response body, keeping any JSON Auth0 sends as `T`
+/// (`None` for an empty body).
+async fn execute_optional_json<T: serde::de::DeserializeOwned>(
     client: &crate::ManagementClient,
     req: crate::request::ApiRequest,
-) -> Result<crate::request::ApiResponse<Option<serde_json::Value>>, auth0_core::Error> {
+) -> Result<crate::request::ApiResponse<Option<T>>, auth0_core::Error> {
     let response = client.execute(req).await?;
     if response.value.iter().all(u8::is_ascii_whitespace) {
         return Ok(response.map(|_| None));
     }
-    let value = serde_json::from_slice(&response.value).map_err(|e| {
-        auth0_core::Error::Decode(auth0_core::DecodeError::from_json(\"response body\", &e))
-    })?;
+    let value = auth0_core::error::decode_json(std::any::type_name::<T>(), &response.value)?;
     Ok(response.map(|_| Some(value)))
 }
 ";
@@ -331,7 +342,12 @@ fn build_op(spec: &Spec, types: &Types<'_>, op: &Operation<'_>) -> Result<Op, St
             (ty.rust_in(M), false)
         }
     });
+    let optional_body = op.method == "post"
+        && op
+            .body()
+            .is_some_and(|(ct, schema, _)| ct == "application/json" && omittable(spec, schema));
     let response = match (op.success(), &op_types.response) {
+        (_, Some(ty)) if op.undeclared_body() => Response::OptionalJson(ty.rust_in(M)),
         (_, Some(ty)) => Response::Json(ty.rust_in(M)),
         (Some((_, None)), None) if has_non_json_content(op) => Response::Raw,
         _ => Response::Empty,
@@ -378,10 +394,35 @@ fn build_op(spec: &Spec, types: &Types<'_>, op: &Operation<'_>) -> Result<Op, St
         query,
         headers,
         body,
+        optional_body,
         response,
         paging,
         checkpoint,
     })
+}
+
+/// Whether a request-body schema may be left out: an object (possibly nullable) that is not a
+/// union and requires no property. The spec marks no request body as required, so this is
+/// decided by the schema alone.
+fn omittable(spec: &Spec, schema: &Value) -> bool {
+    let schema = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| spec.resolve_ref(r))
+        .unwrap_or(schema);
+    let is_object = match schema.get("type") {
+        Some(Value::String(t)) => t == "object",
+        Some(Value::Array(ts)) => ts.contains(&Value::from("object")),
+        _ => false,
+    };
+    let union = ["oneOf", "anyOf", "allOf"]
+        .iter()
+        .any(|k| schema.get(*k).is_some());
+    let requires = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .is_some_and(|r| !r.is_empty());
+    is_object && !union && !requires
 }
 
 /// How the checkpoint variant of a list that also pages by offset reads on: a response
@@ -632,7 +673,9 @@ fn emit_method(out: &mut String, op: &Op) {
         let _ = write!(args, ", {}: {}", p.ident, p.arg);
         let _ = writeln!(init, "{}: {}{},", p.ident, p.ident, p.conv);
     }
-    if let Some((ty, _)) = &op.body {
+    if op.optional_body {
+        init.push_str("body: None,\n");
+    } else if let Some((ty, _)) = &op.body {
         let _ = write!(args, ", body: {ty}");
         init.push_str("body,\n");
     }
@@ -661,13 +704,25 @@ fn emit_builder(out: &mut String, op: &Op) {
     {
         let _ = writeln!(out, "{}: {},", p.ident, p.ty);
     }
-    if let Some((ty, _)) = &op.body {
-        let _ = writeln!(out, "body: {ty},");
+    match &op.body {
+        Some((ty, _)) if op.optional_body => {
+            let _ = writeln!(out, "body: Option<{ty}>,");
+        }
+        Some((ty, _)) => {
+            let _ = writeln!(out, "body: {ty},");
+        }
+        None => {}
     }
     for p in op.query.iter().chain(&op.headers).filter(|p| !p.required) {
         let _ = writeln!(out, "{}: Option<{}>,", p.ident, p.ty);
     }
     let _ = write!(out, "}}\n\nimpl {b} {{\n");
+    if let (Some((ty, _)), true) = (&op.body, op.optional_body) {
+        let _ = write!(
+            out,
+            "/// Sets the request body. Without it the request is sent with no body.\npub fn body(mut self, value: {ty}) -> Self {{\nself.body = Some(value);\nself\n}}\n\n"
+        );
+    }
     for p in op.query.iter().chain(&op.headers).filter(|p| !p.required) {
         let what = if p.location == "header" {
             "header"
@@ -759,6 +814,9 @@ fn emit_builder(out: &mut String, op: &Op) {
     }
     match &op.body {
         Some((_, true)) => out.push_str("req = req.multipart(self.body.clone());\n"),
+        Some((_, false)) if op.optional_body => {
+            out.push_str("if let Some(body) = &self.body {\nreq = req.json(body)?;\n}\n");
+        }
         Some((_, false)) => out.push_str("req = req.json(&self.body)?;\n"),
         None => {}
     }
@@ -770,16 +828,21 @@ fn emit_builder(out: &mut String, op: &Op) {
     let q = if fallible { "?" } else { "" };
     let (ret_ty, call) = match &op.response {
         Response::Json(t) => (t.clone(), "execute_json"),
+        Response::OptionalJson(t) => (format!("Option<{t}>"), "execute_optional_json"),
         Response::Empty => (
             "Option<serde_json::Value>".to_owned(),
             "execute_optional_json",
         ),
         Response::Raw => ("bytes::Bytes".to_owned(), "execute"),
     };
-    let send_doc = if matches!(op.response, Response::Empty) {
-        "/// Sends the request. The spec declares no response body; whatever JSON Auth0 sends\n/// anyway is kept (`None` for an empty body).\n"
-    } else {
-        "/// Sends the request.\n"
+    let send_doc = match op.response {
+        Response::Empty => {
+            "/// Sends the request. The spec declares no response body; whatever JSON Auth0 sends\n/// anyway is kept (`None` for an empty body).\n"
+        }
+        Response::OptionalJson(_) => {
+            "/// Sends the request. The spec declares no response body but Auth0 sends one, typed\n/// here (`None` if it sends none).\n"
+        }
+        _ => "/// Sends the request.\n",
     };
     let body_call = if call == "execute_optional_json" {
         format!("super::execute_optional_json(&self.client, self.request(){q}).await")

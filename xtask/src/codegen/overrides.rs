@@ -28,9 +28,143 @@ const ALL_OPTIONAL_NULLABLE: &[&str] = &[
     "FormStyle",
 ];
 
+/// Operations whose spec declares no response body but to which Auth0 answers JSON in every
+/// 2xx of the recordings: (method, path, schema of the body). The schema goes on the first 2xx
+/// response, marked [`UNDECLARED`]: `send()` then returns `Option<T>`, `None` when Auth0 keeps
+/// to the spec and sends nothing (`DELETE /connections/{id}` answers `204` without a body once
+/// the connection is gone).
+const UNDECLARED_RESPONSES: &[(&str, &str, &str)] = &[
+    // `{"deleted_at": "…"}` (202; 145 recordings).
+    (
+        "delete",
+        "/connections/{id}",
+        "DeleteConnectionResponseContent",
+    ),
+    // `{"code": 204, "object": ""}` (200; 6 recordings).
+    (
+        "delete",
+        "/network-acls/{id}",
+        "DeleteNetworkAclResponseContent",
+    ),
+    // The created ACL, as `GET /network-acls/{id}` answers it (201; 6 recordings).
+    ("post", "/network-acls", "GetNetworkAclsResponseContent"),
+    // The updated profile, as `GET /token-exchange-profiles/{id}` answers it (200).
+    (
+        "patch",
+        "/token-exchange-profiles/{id}",
+        "GetTokenExchangeProfileResponseContent",
+    ),
+    // The stored texts of the language, as the `GET` answers them (`{}` once cleared).
+    (
+        "put",
+        "/prompts/{prompt}/custom-text/{language}",
+        "GetCustomTextsByLanguageResponseContent",
+    ),
+    // The stored partials, as the `GET` answers them (`{}` once cleared).
+    (
+        "put",
+        "/prompts/{prompt}/partials",
+        "GetPartialsResponseContent",
+    ),
+    // The rest answer an empty object `{}`.
+    ("delete", "/users/{user_id}/refresh-tokens", EMPTY),
+    ("delete", "/roles/{id}", EMPTY),
+    ("delete", "/sessions/{id}", EMPTY),
+    ("delete", "/users/{user_id}/sessions", EMPTY),
+    ("patch", "/hooks/{id}/secrets", EMPTY),
+    ("post", "/hooks/{id}/secrets", EMPTY),
+    ("post", "/users/{id}/permissions", EMPTY),
+    ("post", "/event-streams/{id}/redeliver/{event_id}", EMPTY),
+    ("post", "/roles/{id}/permissions", EMPTY),
+    ("post", "/roles/{id}/users", EMPTY),
+    ("put", "/branding/templates/universal-login", EMPTY),
+    ("post", "/sessions/{id}/revoke", EMPTY),
+];
+
+/// The schema of the empty object `{}` some operations answer.
+const EMPTY: &str = "EmptyResponseContent";
+
+/// Marks a response whose body the spec does not declare (see [`UNDECLARED_RESPONSES`]).
+pub(crate) const UNDECLARED: &str = "x-auth0-rs-undeclared-body";
+
+/// Schemas added for [`UNDECLARED_RESPONSES`]; none of the spec has their shape.
+fn added_schemas() -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "DeleteConnectionResponseContent",
+            json!({
+                "type": "object",
+                "description": "The connection is being deleted.",
+                "properties": {
+                    "deleted_at": {
+                        "type": "string",
+                        "format": "date-time",
+                        "description": "When the deletion was accepted."
+                    }
+                }
+            }),
+        ),
+        (
+            "DeleteNetworkAclResponseContent",
+            json!({
+                "type": "object",
+                "description": "Auth0's acknowledgement of a deleted network ACL.",
+                "properties": {
+                    "code": { "type": "integer" },
+                    "object": { "type": "string" }
+                }
+            }),
+        ),
+        (
+            EMPTY,
+            json!({
+                "type": "object",
+                "description": "An empty object: the operation has nothing to report."
+            }),
+        ),
+    ]
+}
+
 /// Applies every correction; returns a one-line description of each.
 pub(crate) fn apply(root: &mut Value) -> Result<Vec<String>, String> {
     let mut applied = Vec::new();
+
+    // Schemas first, so that the corrections below treat them like the spec's own.
+    let schemas = root
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+        .ok_or_else(|| "the spec has no components/schemas".to_owned())?;
+    for (name, schema) in added_schemas() {
+        if schemas.contains_key(name) {
+            return Err(format!(
+                "schema {name} is in the spec now: drop it from the overrides"
+            ));
+        }
+        schemas.insert(name.to_owned(), schema);
+    }
+    for (method, path, schema) in UNDECLARED_RESPONSES {
+        let pointer = format!("/paths/{}/{method}/responses", path.replace('/', "~1"));
+        let response = root
+            .pointer_mut(&pointer)
+            .and_then(Value::as_object_mut)
+            .and_then(|r| r.iter_mut().find(|(code, _)| code.starts_with('2')))
+            .map(|(_, r)| r)
+            .ok_or_else(|| format!("override target {pointer} has no 2xx response"))?;
+        if response.get("content").is_some() {
+            return Err(format!(
+                "{} {path} declares a response body now: drop its override",
+                method.to_uppercase()
+            ));
+        }
+        response["content"] = json!({
+            "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } }
+        });
+        response[UNDECLARED] = json!(true);
+        applied.push(format!(
+            "{} {path} answers {schema} (or no body)",
+            method.to_uppercase()
+        ));
+    }
 
     // Auth0 sends `null` for unset timestamps (flows `executed_at`, forms `embedded_at`, vault
     // connections `refreshed_at`, client credentials `expires_at`, …): every optional

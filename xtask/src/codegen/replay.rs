@@ -3,7 +3,8 @@
 //!
 //! Each arm builds the request the way a user would: required path and query parameters and
 //! the body are the method's arguments, every recorded optional query parameter goes through
-//! its builder method, and the body is parsed into the operation's typed body model first. A
+//! its builder method, and the body is parsed into the operation's typed body model first (an
+//! optional body goes through `.body(..)`, and only when one was recorded). A
 //! recorded query parameter the builder has no method for, a value that does not parse into
 //! the parameter's type, or a body that does not parse into the typed model is reported, never
 //! dropped. Declared as a child of `operations` (it reads the operation descriptions) but kept
@@ -99,6 +100,9 @@ fn emit_arm(out: &mut String, op: &Op) {
             );
             args.push("body".to_owned());
         }
+        Some((ty, false)) if op.optional_body => {
+            let _ = writeln!(out, "let body = optional_json_body::<{ty}>(call.body)?;");
+        }
         Some((ty, false)) => {
             let _ = writeln!(out, "let body = json_body::<{ty}>(call.body)?;");
             args.push("body".to_owned());
@@ -121,6 +125,9 @@ fn emit_arm(out: &mut String, op: &Op) {
         field_ident(&op.name),
         args.join(", ")
     );
+    if op.optional_body {
+        out.push_str("let b = match body {\nSome(body) => b.body(body),\nNone => b,\n};\n");
+    }
     for p in op.query.iter().filter(|p| !p.required) {
         if p.list {
             let _ = writeln!(
@@ -145,6 +152,7 @@ fn emit_arm(out: &mut String, op: &Op) {
     out.push_str("query.done()?;\n");
     let finish = match op.response {
         Response::Json(_) => "typed",
+        Response::OptionalJson(_) => "typed_optional",
         Response::Empty => "untyped",
         Response::Raw => "raw",
     };
@@ -179,6 +187,9 @@ pub(crate) struct Call<'a> {
 pub(crate) enum Answer {
     /// The typed response model, serialised back to JSON (or why it could not be).
     Typed(Result<Value, String>),
+    /// A typed response model the spec does not declare (see `overrides.rs`): the model
+    /// serialised back, or `None` for an empty body.
+    TypedOptional(Option<Result<Value, String>>),
     /// An operation whose spec declares no response body: whatever JSON came back.
     Untyped(Option<Value>),
     /// An operation with a non-JSON response body.
@@ -234,16 +245,27 @@ fn path_arg<'a>(path: &'a [String], index: usize, name: &str) -> Result<&'a str,
     path.get(index).map(String::as_str).ok_or_else(|| format!("path parameter {name} missing"))
 }
 
-/// The typed body from the recorded one. go-auth0 sends no body or `null` to operations
-/// whose body is optional; the typed method always takes its body model, so that becomes the
-/// empty model `{}` (the replay test counts it as a difference).
+/// The typed body from the recorded one. go-auth0 sends no body to
+/// `PATCH /branding/phone/templates/{id}/reset`, whose body (any JSON) is an argument of the
+/// typed method: that becomes `{}` (the replay test counts it as a difference).
 fn json_body<T: serde::de::DeserializeOwned>(body: Option<&Value>) -> Result<T, String> {
     let body = match body {
-        None | Some(Value::Null) => Value::Object(serde_json::Map::new()),
+        None => Value::Object(serde_json::Map::new()),
         Some(v) => v.clone(),
     };
     serde_json::from_value(body)
         .map_err(|e| format!("recorded body does not parse into {}: {e}", std::any::type_name::<T>()))
+}
+
+/// The typed body of an operation whose body is optional: go-auth0 sends no body or `null`
+/// when it has none to send, and the builder then leaves `.body(..)` unset.
+fn optional_json_body<T: serde::de::DeserializeOwned>(body: Option<&Value>) -> Result<Option<T>, String> {
+    match body {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => serde_json::from_value(v.clone())
+            .map(Some)
+            .map_err(|e| format!("recorded body does not parse into {}: {e}", std::any::type_name::<T>())),
+    }
 }
 
 /// An operation that takes no body: go-auth0 sends `null` (and `{}` to `DELETE /roles/{id}`,
@@ -319,6 +341,12 @@ type Sent<T> = Result<ApiResponse<T>, auth0_core::Error>;
 fn typed<T: serde::Serialize + 'static, F: std::future::Future<Output = Sent<T>> + 'static>(send: impl FnOnce() -> F + 'static) -> Pending {
     Box::pin(async move {
         send().await.map(|r| Answer::Typed(serde_json::to_value(&r.value).map_err(|e| format!("serialise: {e}"))))
+    })
+}
+
+fn typed_optional<T: serde::Serialize + 'static, F: std::future::Future<Output = Sent<Option<T>>> + 'static>(send: impl FnOnce() -> F + 'static) -> Pending {
+    Box::pin(async move {
+        send().await.map(|r| Answer::TypedOptional(r.value.map(|v| serde_json::to_value(&v).map_err(|e| format!("serialise: {e}")))))
     })
 }
 

@@ -95,6 +95,18 @@ impl<'a> Operation<'a> {
         Some((code.as_str(), schema))
     }
 
+    /// Whether the success response's body was added by `overrides` (the spec declares none,
+    /// so Auth0 may still send none).
+    pub(crate) fn undeclared_body(&self) -> bool {
+        self.op
+            .get("responses")
+            .and_then(Value::as_object)
+            .and_then(|r| r.iter().find(|(c, _)| c.starts_with('2')))
+            .and_then(|(_, r)| r.get(super::overrides::UNDECLARED))
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }
+
     /// The request body: (content type, schema, required).
     pub(crate) fn body(&self) -> Option<(&'a str, &'a Value, bool)> {
         let body = self.op.get("requestBody")?;

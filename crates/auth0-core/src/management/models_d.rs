@@ -64,6 +64,18 @@ pub struct DefaultTokenQuota {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The `DeleteConnectionResponseContent` schema of the Management API.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DeleteConnectionResponseContent {
+    /// `deleted_at` (nullable).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub deleted_at: Nullable<String>,
+    /// Fields the spec does not describe, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// The `DeleteGroupRolesRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -77,6 +89,21 @@ pub struct DeleteGroupRolesRequestContent {
 
 /// The `DeleteHookSecretRequestContent` schema of the Management API.
 pub type DeleteHookSecretRequestContent = Vec<String>;
+
+/// The `DeleteNetworkAclResponseContent` schema of the Management API.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DeleteNetworkAclResponseContent {
+    /// `code` (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<i64>,
+    /// `object` (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// Fields the spec does not describe, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
 
 /// The `DeleteOrganizationGroupRolesRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -288,3 +288,6 @@ PasswordReset = "password_reset",
 AsyncApproval = "async_approval",
 }
 }
+
+/// The `EmptyResponseContent` schema of the Management API.
+pub type EmptyResponseContent = serde_json::Map<String, serde_json::Value>;

@@ -413,13 +413,12 @@ impl ActionsVersions {
         &self,
         action_id: impl Into<String>,
         id: impl Into<String>,
-        body: models::DeployActionVersionRequestContent,
     ) -> ActionsVersionsDeployRequest {
         ActionsVersionsDeployRequest {
             client: self.client.clone(),
             action_id: action_id.into(),
             id: id.into(),
-            body,
+            body: None,
         }
     }
 }
@@ -633,10 +632,16 @@ pub struct ActionsVersionsDeployRequest {
     client: ManagementClient,
     action_id: String,
     id: String,
-    body: models::DeployActionVersionRequestContent,
+    body: Option<models::DeployActionVersionRequestContent>,
 }
 
 impl ActionsVersionsDeployRequest {
+    /// Sets the request body. Without it the request is sent with no body.
+    pub fn body(mut self, value: models::DeployActionVersionRequestContent) -> Self {
+        self.body = Some(value);
+        self
+    }
+
     fn request(&self) -> Result<ApiRequest, Error> {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(
@@ -647,7 +652,9 @@ impl ActionsVersionsDeployRequest {
                 encode_path_segment(self.id.as_str())
             ),
         );
-        req = req.json(&self.body)?;
+        if let Some(body) = &self.body {
+            req = req.json(body)?;
+        }
         Ok(req)
     }
 

@@ -195,13 +195,10 @@ impl BrandingPhoneTemplates {
     /// Create a phone notification template.
     ///
     /// `POST /branding/phone/templates` ([Auth0 docs](https://auth0.com/docs/api/management/v2/branding/create-phone-template)).
-    pub fn create(
-        &self,
-        body: models::CreatePhoneTemplateRequestContent,
-    ) -> BrandingPhoneTemplatesCreateRequest {
+    pub fn create(&self) -> BrandingPhoneTemplatesCreateRequest {
         BrandingPhoneTemplatesCreateRequest {
             client: self.client.clone(),
-            body,
+            body: None,
         }
     }
 
@@ -627,14 +624,22 @@ impl BrandingPhoneTemplatesListRequest {
 #[must_use = "a request does nothing until it is sent"]
 pub struct BrandingPhoneTemplatesCreateRequest {
     client: ManagementClient,
-    body: models::CreatePhoneTemplateRequestContent,
+    body: Option<models::CreatePhoneTemplateRequestContent>,
 }
 
 impl BrandingPhoneTemplatesCreateRequest {
+    /// Sets the request body. Without it the request is sent with no body.
+    pub fn body(mut self, value: models::CreatePhoneTemplateRequestContent) -> Self {
+        self.body = Some(value);
+        self
+    }
+
     fn request(&self) -> Result<ApiRequest, Error> {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(Method::POST, "/branding/phone/templates");
-        req = req.json(&self.body)?;
+        if let Some(body) = &self.body {
+            req = req.json(body)?;
+        }
         Ok(req)
     }
 
@@ -871,9 +876,9 @@ impl BrandingTemplatesUpdateUniversalLoginRequest {
         Ok(req)
     }
 
-    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
-    /// anyway is kept (`None` for an empty body).
-    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
+    pub async fn send(self) -> Result<ApiResponse<Option<models::EmptyResponseContent>>, Error> {
         super::execute_optional_json(&self.client, self.request()?).await
     }
 }

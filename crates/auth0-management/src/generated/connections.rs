@@ -240,15 +240,11 @@ impl ConnectionsDirectoryProvisioning {
     /// Create a directory provisioning configuration.
     ///
     /// `POST /connections/{id}/directory-provisioning` ([Auth0 docs](https://auth0.com/docs/api/management/v2/connections/post-directory-provisioning)).
-    pub fn create(
-        &self,
-        id: impl Into<String>,
-        body: models::CreateDirectoryProvisioningRequestContent,
-    ) -> ConnectionsDirectoryProvisioningCreateRequest {
+    pub fn create(&self, id: impl Into<String>) -> ConnectionsDirectoryProvisioningCreateRequest {
         ConnectionsDirectoryProvisioningCreateRequest {
             client: self.client.clone(),
             id: id.into(),
-            body,
+            body: None,
         }
     }
 
@@ -337,30 +333,22 @@ impl ConnectionsKeys {
     /// Create connection keys.
     ///
     /// `POST /connections/{id}/keys` ([Auth0 docs](https://auth0.com/docs/api/management/v2/connections/post-keys)).
-    pub fn create(
-        &self,
-        id: impl Into<String>,
-        body: models::PostConnectionKeysRequestContent,
-    ) -> ConnectionsKeysCreateRequest {
+    pub fn create(&self, id: impl Into<String>) -> ConnectionsKeysCreateRequest {
         ConnectionsKeysCreateRequest {
             client: self.client.clone(),
             id: id.into(),
-            body,
+            body: None,
         }
     }
 
     /// Rotate connection keys.
     ///
     /// `POST /connections/{id}/keys/rotate` ([Auth0 docs](https://auth0.com/docs/api/management/v2/connections/post-rotate)).
-    pub fn rotate(
-        &self,
-        id: impl Into<String>,
-        body: models::RotateConnectionKeysRequestContent,
-    ) -> ConnectionsKeysRotateRequest {
+    pub fn rotate(&self, id: impl Into<String>) -> ConnectionsKeysRotateRequest {
         ConnectionsKeysRotateRequest {
             client: self.client.clone(),
             id: id.into(),
-            body,
+            body: None,
         }
     }
 }
@@ -428,15 +416,11 @@ impl ConnectionsScimConfiguration {
     /// Create a SCIM configuration.
     ///
     /// `POST /connections/{id}/scim-configuration` ([Auth0 docs](https://auth0.com/docs/api/management/v2/connections/post-scim-configuration)).
-    pub fn create(
-        &self,
-        id: impl Into<String>,
-        body: models::CreateScimConfigurationRequestContent,
-    ) -> ConnectionsScimConfigurationCreateRequest {
+    pub fn create(&self, id: impl Into<String>) -> ConnectionsScimConfigurationCreateRequest {
         ConnectionsScimConfigurationCreateRequest {
             client: self.client.clone(),
             id: id.into(),
-            body,
+            body: None,
         }
     }
 
@@ -474,15 +458,11 @@ impl ConnectionsScimConfigurationTokens {
     /// Create a SCIM Token.
     ///
     /// `POST /connections/{id}/scim-configuration/tokens` ([Auth0 docs](https://auth0.com/docs/api/management/v2/connections/post-scim-token)).
-    pub fn create(
-        &self,
-        id: impl Into<String>,
-        body: models::CreateScimTokenRequestContent,
-    ) -> ConnectionsScimConfigurationTokensCreateRequest {
+    pub fn create(&self, id: impl Into<String>) -> ConnectionsScimConfigurationTokensCreateRequest {
         ConnectionsScimConfigurationTokensCreateRequest {
             client: self.client.clone(),
             id: id.into(),
-            body,
+            body: None,
         }
     }
 
@@ -834,9 +814,11 @@ impl ConnectionsDeleteRequest {
         req
     }
 
-    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
-    /// anyway is kept (`None` for an empty body).
-    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
+    pub async fn send(
+        self,
+    ) -> Result<ApiResponse<Option<models::DeleteConnectionResponseContent>>, Error> {
         super::execute_optional_json(&self.client, self.request()).await
     }
 }
@@ -1096,10 +1078,16 @@ impl ConnectionsDirectoryProvisioningUpdateRequest {
 pub struct ConnectionsDirectoryProvisioningCreateRequest {
     client: ManagementClient,
     id: String,
-    body: models::CreateDirectoryProvisioningRequestContent,
+    body: Option<models::CreateDirectoryProvisioningRequestContent>,
 }
 
 impl ConnectionsDirectoryProvisioningCreateRequest {
+    /// Sets the request body. Without it the request is sent with no body.
+    pub fn body(mut self, value: models::CreateDirectoryProvisioningRequestContent) -> Self {
+        self.body = Some(value);
+        self
+    }
+
     fn request(&self) -> Result<ApiRequest, Error> {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(
@@ -1109,7 +1097,9 @@ impl ConnectionsDirectoryProvisioningCreateRequest {
                 encode_path_segment(self.id.as_str())
             ),
         );
-        req = req.json(&self.body)?;
+        if let Some(body) = &self.body {
+            req = req.json(body)?;
+        }
         Ok(req)
     }
 
@@ -1308,10 +1298,16 @@ impl ConnectionsKeysGetRequest {
 pub struct ConnectionsKeysCreateRequest {
     client: ManagementClient,
     id: String,
-    body: models::PostConnectionKeysRequestContent,
+    body: Option<models::PostConnectionKeysRequestContent>,
 }
 
 impl ConnectionsKeysCreateRequest {
+    /// Sets the request body. Without it the request is sent with no body.
+    pub fn body(mut self, value: models::PostConnectionKeysRequestContent) -> Self {
+        self.body = Some(value);
+        self
+    }
+
     fn request(&self) -> Result<ApiRequest, Error> {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(
@@ -1321,7 +1317,9 @@ impl ConnectionsKeysCreateRequest {
                 encode_path_segment(self.id.as_str())
             ),
         );
-        req = req.json(&self.body)?;
+        if let Some(body) = &self.body {
+            req = req.json(body)?;
+        }
         Ok(req)
     }
 
@@ -1339,10 +1337,16 @@ impl ConnectionsKeysCreateRequest {
 pub struct ConnectionsKeysRotateRequest {
     client: ManagementClient,
     id: String,
-    body: models::RotateConnectionKeysRequestContent,
+    body: Option<models::RotateConnectionKeysRequestContent>,
 }
 
 impl ConnectionsKeysRotateRequest {
+    /// Sets the request body. Without it the request is sent with no body.
+    pub fn body(mut self, value: models::RotateConnectionKeysRequestContent) -> Self {
+        self.body = Some(value);
+        self
+    }
+
     fn request(&self) -> Result<ApiRequest, Error> {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(
@@ -1352,7 +1356,9 @@ impl ConnectionsKeysRotateRequest {
                 encode_path_segment(self.id.as_str())
             ),
         );
-        req = req.json(&self.body)?;
+        if let Some(body) = &self.body {
+            req = req.json(body)?;
+        }
         Ok(req)
     }
 
@@ -1458,10 +1464,16 @@ impl ConnectionsScimConfigurationUpdateRequest {
 pub struct ConnectionsScimConfigurationCreateRequest {
     client: ManagementClient,
     id: String,
-    body: models::CreateScimConfigurationRequestContent,
+    body: Option<models::CreateScimConfigurationRequestContent>,
 }
 
 impl ConnectionsScimConfigurationCreateRequest {
+    /// Sets the request body. Without it the request is sent with no body.
+    pub fn body(mut self, value: models::CreateScimConfigurationRequestContent) -> Self {
+        self.body = Some(value);
+        self
+    }
+
     fn request(&self) -> Result<ApiRequest, Error> {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(
@@ -1471,7 +1483,9 @@ impl ConnectionsScimConfigurationCreateRequest {
                 encode_path_segment(self.id.as_str())
             ),
         );
-        req = req.json(&self.body)?;
+        if let Some(body) = &self.body {
+            req = req.json(body)?;
+        }
         Ok(req)
     }
 
@@ -1545,10 +1559,16 @@ impl ConnectionsScimConfigurationTokensGetRequest {
 pub struct ConnectionsScimConfigurationTokensCreateRequest {
     client: ManagementClient,
     id: String,
-    body: models::CreateScimTokenRequestContent,
+    body: Option<models::CreateScimTokenRequestContent>,
 }
 
 impl ConnectionsScimConfigurationTokensCreateRequest {
+    /// Sets the request body. Without it the request is sent with no body.
+    pub fn body(mut self, value: models::CreateScimTokenRequestContent) -> Self {
+        self.body = Some(value);
+        self
+    }
+
     fn request(&self) -> Result<ApiRequest, Error> {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(
@@ -1558,7 +1578,9 @@ impl ConnectionsScimConfigurationTokensCreateRequest {
                 encode_path_segment(self.id.as_str())
             ),
         );
-        req = req.json(&self.body)?;
+        if let Some(body) = &self.body {
+            req = req.json(body)?;
+        }
         Ok(req)
     }
 

@@ -166,15 +166,11 @@ impl EventStreamsRedeliveries {
     /// Redeliver failed events.
     ///
     /// `POST /event-streams/{id}/redeliver` ([Auth0 docs](https://auth0.com/docs/api/management/v2/event-streams/post-redeliver)).
-    pub fn create(
-        &self,
-        id: impl Into<String>,
-        body: models::CreateEventStreamRedeliveryRequestContent,
-    ) -> EventStreamsRedeliveriesCreateRequest {
+    pub fn create(&self, id: impl Into<String>) -> EventStreamsRedeliveriesCreateRequest {
         EventStreamsRedeliveriesCreateRequest {
             client: self.client.clone(),
             id: id.into(),
-            body,
+            body: None,
         }
     }
 
@@ -483,10 +479,16 @@ impl EventStreamsDeliveriesGetHistoryRequest {
 pub struct EventStreamsRedeliveriesCreateRequest {
     client: ManagementClient,
     id: String,
-    body: models::CreateEventStreamRedeliveryRequestContent,
+    body: Option<models::CreateEventStreamRedeliveryRequestContent>,
 }
 
 impl EventStreamsRedeliveriesCreateRequest {
+    /// Sets the request body. Without it the request is sent with no body.
+    pub fn body(mut self, value: models::CreateEventStreamRedeliveryRequestContent) -> Self {
+        self.body = Some(value);
+        self
+    }
+
     fn request(&self) -> Result<ApiRequest, Error> {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(
@@ -496,7 +498,9 @@ impl EventStreamsRedeliveriesCreateRequest {
                 encode_path_segment(self.id.as_str())
             ),
         );
-        req = req.json(&self.body)?;
+        if let Some(body) = &self.body {
+            req = req.json(body)?;
+        }
         Ok(req)
     }
 
@@ -531,9 +535,9 @@ impl EventStreamsRedeliveriesCreateByIdRequest {
         req
     }
 
-    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
-    /// anyway is kept (`None` for an empty body).
-    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
+    pub async fn send(self) -> Result<ApiResponse<Option<models::EmptyResponseContent>>, Error> {
         super::execute_optional_json(&self.client, self.request()).await
     }
 }

@@ -150,15 +150,11 @@ impl HooksSecrets {
     /// Add hook secrets.
     ///
     /// `POST /hooks/{id}/secrets` ([Auth0 docs](https://auth0.com/docs/api/management/v2/hooks/post-secrets)).
-    pub fn create(
-        &self,
-        id: impl Into<String>,
-        body: models::CreateHookSecretRequestContent,
-    ) -> HooksSecretsCreateRequest {
+    pub fn create(&self, id: impl Into<String>) -> HooksSecretsCreateRequest {
         HooksSecretsCreateRequest {
             client: self.client.clone(),
             id: id.into(),
-            body,
+            body: None,
         }
     }
 }
@@ -425,9 +421,9 @@ impl HooksSecretsUpdateRequest {
         Ok(req)
     }
 
-    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
-    /// anyway is kept (`None` for an empty body).
-    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
+    pub async fn send(self) -> Result<ApiResponse<Option<models::EmptyResponseContent>>, Error> {
         super::execute_optional_json(&self.client, self.request()?).await
     }
 }
@@ -438,23 +434,31 @@ impl HooksSecretsUpdateRequest {
 pub struct HooksSecretsCreateRequest {
     client: ManagementClient,
     id: String,
-    body: models::CreateHookSecretRequestContent,
+    body: Option<models::CreateHookSecretRequestContent>,
 }
 
 impl HooksSecretsCreateRequest {
+    /// Sets the request body. Without it the request is sent with no body.
+    pub fn body(mut self, value: models::CreateHookSecretRequestContent) -> Self {
+        self.body = Some(value);
+        self
+    }
+
     fn request(&self) -> Result<ApiRequest, Error> {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(
             Method::POST,
             format!("/hooks/{}/secrets", encode_path_segment(self.id.as_str())),
         );
-        req = req.json(&self.body)?;
+        if let Some(body) = &self.body {
+            req = req.json(body)?;
+        }
         Ok(req)
     }
 
-    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
-    /// anyway is kept (`None` for an empty body).
-    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
+    pub async fn send(self) -> Result<ApiResponse<Option<models::EmptyResponseContent>>, Error> {
         super::execute_optional_json(&self.client, self.request()?).await
     }
 }

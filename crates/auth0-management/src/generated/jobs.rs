@@ -98,13 +98,10 @@ impl JobsUsersExports {
     /// Create export users job.
     ///
     /// `POST /jobs/users-exports` ([Auth0 docs](https://auth0.com/docs/api/management/v2/jobs/post-users-exports)).
-    pub fn create(
-        &self,
-        body: models::CreateExportUsersRequestContent,
-    ) -> JobsUsersExportsCreateRequest {
+    pub fn create(&self) -> JobsUsersExportsCreateRequest {
         JobsUsersExportsCreateRequest {
             client: self.client.clone(),
-            body,
+            body: None,
         }
     }
 }
@@ -154,14 +151,22 @@ impl JobsVerificationEmail {
 #[must_use = "a request does nothing until it is sent"]
 pub struct JobsUsersExportsCreateRequest {
     client: ManagementClient,
-    body: models::CreateExportUsersRequestContent,
+    body: Option<models::CreateExportUsersRequestContent>,
 }
 
 impl JobsUsersExportsCreateRequest {
+    /// Sets the request body. Without it the request is sent with no body.
+    pub fn body(mut self, value: models::CreateExportUsersRequestContent) -> Self {
+        self.body = Some(value);
+        self
+    }
+
     fn request(&self) -> Result<ApiRequest, Error> {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(Method::POST, "/jobs/users-exports");
-        req = req.json(&self.body)?;
+        if let Some(body) = &self.body {
+            req = req.json(body)?;
+        }
         Ok(req)
     }
 

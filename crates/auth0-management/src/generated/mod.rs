@@ -4,8 +4,14 @@
 //! One method per Management API operation, organised like Auth0's own SDKs:
 //! `client.users().list()`, `client.organizations().members().create(id, body)`.
 //!
-//! Each method returns a request builder: required path parameters and the body are the
-//! method's arguments, optional query parameters are builder methods, and `send()` runs it.
+//! Each method returns a request builder: required path and query parameters and the body
+//! are the method's arguments, optional query parameters and headers are builder methods,
+//! and `send()` runs it. A POST whose body model requires no field is the exception: its body
+//! is the builder method `.body(model)`, and without it the request goes with no body at all.
+//! Every other body stays an argument even when none of its fields is required: a `PATCH`,
+//! `PUT` or `DELETE` body is what to change or remove.
+//! Operations whose spec declares no response body answer `Option<_>` (`None` for an empty
+//! body): a model where Auth0 is known to send one anyway, else `serde_json::Value`.
 //! Offset- and checkpoint-paged lists also have `pages()` and `items()` streams; lists
 //! that page both ways also have `checkpoint_pages()` and `checkpoint_items()`.
 //! [`OPERATIONS`] lists every operation with its required scopes.
@@ -107,17 +113,16 @@ pub use user_grants::*;
 pub use users::*;
 pub use verifiable_credentials::*;
 
-/// Runs a request whose spec declares no response body, keeping any JSON Auth0 sends.
-async fn execute_optional_json(
+/// Runs a request whose spec declares no response body, keeping any JSON Auth0 sends as `T`
+/// (`None` for an empty body).
+async fn execute_optional_json<T: serde::de::DeserializeOwned>(
     client: &crate::ManagementClient,
     req: crate::request::ApiRequest,
-) -> Result<crate::request::ApiResponse<Option<serde_json::Value>>, auth0_core::Error> {
+) -> Result<crate::request::ApiResponse<Option<T>>, auth0_core::Error> {
     let response = client.execute(req).await?;
     if response.value.iter().all(u8::is_ascii_whitespace) {
         return Ok(response.map(|_| None));
     }
-    let value = serde_json::from_slice(&response.value).map_err(|e| {
-        auth0_core::Error::Decode(auth0_core::DecodeError::from_json("response body", &e))
-    })?;
+    let value = auth0_core::error::decode_json(std::any::type_name::<T>(), &response.value)?;
     Ok(response.map(|_| Some(value)))
 }

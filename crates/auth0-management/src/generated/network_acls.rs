@@ -184,9 +184,11 @@ impl NetworkAclsCreateRequest {
         Ok(req)
     }
 
-    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
-    /// anyway is kept (`None` for an empty body).
-    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
+    pub async fn send(
+        self,
+    ) -> Result<ApiResponse<Option<models::GetNetworkAclsResponseContent>>, Error> {
         super::execute_optional_json(&self.client, self.request()?).await
     }
 }
@@ -209,9 +211,11 @@ impl NetworkAclsDeleteRequest {
         req
     }
 
-    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
-    /// anyway is kept (`None` for an empty body).
-    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
+    pub async fn send(
+        self,
+    ) -> Result<ApiResponse<Option<models::DeleteNetworkAclResponseContent>>, Error> {
         super::execute_optional_json(&self.client, self.request()).await
     }
 }

@@ -444,9 +444,11 @@ impl PromptsCustomTextSetRequest {
         Ok(req)
     }
 
-    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
-    /// anyway is kept (`None` for an empty body).
-    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
+    pub async fn send(
+        self,
+    ) -> Result<ApiResponse<Option<models::GetCustomTextsByLanguageResponseContent>>, Error> {
         super::execute_optional_json(&self.client, self.request()?).await
     }
 }
@@ -501,9 +503,11 @@ impl PromptsPartialsSetRequest {
         Ok(req)
     }
 
-    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
-    /// anyway is kept (`None` for an empty body).
-    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
+    pub async fn send(
+        self,
+    ) -> Result<ApiResponse<Option<models::GetPartialsResponseContent>>, Error> {
         super::execute_optional_json(&self.client, self.request()?).await
     }
 }

@@ -49,13 +49,10 @@ impl RefreshTokens {
     /// Revoke refresh tokens.
     ///
     /// `POST /refresh-tokens/revoke` ([Auth0 docs](https://auth0.com/docs/api/management/v2/refresh-tokens/revoke-refresh-tokens)).
-    pub fn revoke(
-        &self,
-        body: models::RevokeRefreshTokensRequestContent,
-    ) -> RefreshTokensRevokeRequest {
+    pub fn revoke(&self) -> RefreshTokensRevokeRequest {
         RefreshTokensRevokeRequest {
             client: self.client.clone(),
-            body,
+            body: None,
         }
     }
 
@@ -185,14 +182,22 @@ impl RefreshTokensListRequest {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RefreshTokensRevokeRequest {
     client: ManagementClient,
-    body: models::RevokeRefreshTokensRequestContent,
+    body: Option<models::RevokeRefreshTokensRequestContent>,
 }
 
 impl RefreshTokensRevokeRequest {
+    /// Sets the request body. Without it the request is sent with no body.
+    pub fn body(mut self, value: models::RevokeRefreshTokensRequestContent) -> Self {
+        self.body = Some(value);
+        self
+    }
+
     fn request(&self) -> Result<ApiRequest, Error> {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(Method::POST, "/refresh-tokens/revoke");
-        req = req.json(&self.body)?;
+        if let Some(body) = &self.body {
+            req = req.json(body)?;
+        }
         Ok(req)
     }
 

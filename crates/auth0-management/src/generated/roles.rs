@@ -360,9 +360,9 @@ impl RolesDeleteRequest {
         req
     }
 
-    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
-    /// anyway is kept (`None` for an empty body).
-    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
+    pub async fn send(self) -> Result<ApiResponse<Option<models::EmptyResponseContent>>, Error> {
         super::execute_optional_json(&self.client, self.request()).await
     }
 }
@@ -655,9 +655,9 @@ impl RolesPermissionsAddRequest {
         Ok(req)
     }
 
-    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
-    /// anyway is kept (`None` for an empty body).
-    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
+    pub async fn send(self) -> Result<ApiResponse<Option<models::EmptyResponseContent>>, Error> {
         super::execute_optional_json(&self.client, self.request()?).await
     }
 }
@@ -802,9 +802,9 @@ impl RolesUsersAssignRequest {
         Ok(req)
     }
 
-    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
-    /// anyway is kept (`None` for an empty body).
-    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
+    pub async fn send(self) -> Result<ApiResponse<Option<models::EmptyResponseContent>>, Error> {
         super::execute_optional_json(&self.client, self.request()?).await
     }
 }

@@ -160,15 +160,11 @@ impl SelfServiceProfilesSsoTicket {
     /// Create an access ticket to initiate the Self-Service Enterprise Configuration flow.
     ///
     /// `POST /self-service-profiles/{id}/sso-ticket` ([Auth0 docs](https://auth0.com/docs/api/management/v2/self-service-profiles/post-sso-ticket)).
-    pub fn create(
-        &self,
-        id: impl Into<String>,
-        body: models::CreateSelfServiceProfileSsoTicketRequestContent,
-    ) -> SelfServiceProfilesSsoTicketCreateRequest {
+    pub fn create(&self, id: impl Into<String>) -> SelfServiceProfilesSsoTicketCreateRequest {
         SelfServiceProfilesSsoTicketCreateRequest {
             client: self.client.clone(),
             id: id.into(),
-            body,
+            body: None,
             auth0_custom_domain: None,
         }
     }
@@ -440,11 +436,17 @@ impl SelfServiceProfilesCustomTextSetRequest {
 pub struct SelfServiceProfilesSsoTicketCreateRequest {
     client: ManagementClient,
     id: String,
-    body: models::CreateSelfServiceProfileSsoTicketRequestContent,
+    body: Option<models::CreateSelfServiceProfileSsoTicketRequestContent>,
     auth0_custom_domain: Option<String>,
 }
 
 impl SelfServiceProfilesSsoTicketCreateRequest {
+    /// Sets the request body. Without it the request is sent with no body.
+    pub fn body(mut self, value: models::CreateSelfServiceProfileSsoTicketRequestContent) -> Self {
+        self.body = Some(value);
+        self
+    }
+
     /// Sets the `auth0-custom-domain` header.
     pub fn auth0_custom_domain(mut self, value: impl Into<String>) -> Self {
         self.auth0_custom_domain = Some(value.into());
@@ -468,7 +470,9 @@ impl SelfServiceProfilesSsoTicketCreateRequest {
             })?;
             req = req.header(http::HeaderName::from_static("auth0-custom-domain"), value);
         }
-        req = req.json(&self.body)?;
+        if let Some(body) = &self.body {
+            req = req.json(body)?;
+        }
         Ok(req)
     }
 

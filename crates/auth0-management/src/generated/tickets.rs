@@ -48,13 +48,10 @@ impl Tickets {
     /// Create a password change ticket.
     ///
     /// `POST /tickets/password-change` ([Auth0 docs](https://auth0.com/docs/api/management/v2/tickets/post-password-change)).
-    pub fn change_password(
-        &self,
-        body: models::ChangePasswordTicketRequestContent,
-    ) -> TicketsChangePasswordRequest {
+    pub fn change_password(&self) -> TicketsChangePasswordRequest {
         TicketsChangePasswordRequest {
             client: self.client.clone(),
-            body,
+            body: None,
             auth0_custom_domain: None,
         }
     }
@@ -104,11 +101,17 @@ impl TicketsVerifyEmailRequest {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TicketsChangePasswordRequest {
     client: ManagementClient,
-    body: models::ChangePasswordTicketRequestContent,
+    body: Option<models::ChangePasswordTicketRequestContent>,
     auth0_custom_domain: Option<String>,
 }
 
 impl TicketsChangePasswordRequest {
+    /// Sets the request body. Without it the request is sent with no body.
+    pub fn body(mut self, value: models::ChangePasswordTicketRequestContent) -> Self {
+        self.body = Some(value);
+        self
+    }
+
     /// Sets the `auth0-custom-domain` header.
     pub fn auth0_custom_domain(mut self, value: impl Into<String>) -> Self {
         self.auth0_custom_domain = Some(value.into());
@@ -126,7 +129,9 @@ impl TicketsChangePasswordRequest {
             })?;
             req = req.header(http::HeaderName::from_static("auth0-custom-domain"), value);
         }
-        req = req.json(&self.body)?;
+        if let Some(body) = &self.body {
+            req = req.json(body)?;
+        }
         Ok(req)
     }
 

@@ -255,9 +255,11 @@ impl TokenExchangeProfilesUpdateRequest {
         Ok(req)
     }
 
-    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
-    /// anyway is kept (`None` for an empty body).
-    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
+    pub async fn send(
+        self,
+    ) -> Result<ApiResponse<Option<models::GetTokenExchangeProfileResponseContent>>, Error> {
         super::execute_optional_json(&self.client, self.request()?).await
     }
 }

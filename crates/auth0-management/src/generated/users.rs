@@ -246,15 +246,11 @@ impl Users {
     /// Revokes selected resources from a user.
     ///
     /// `POST /users/{id}/revoke-access` ([Auth0 docs](https://auth0.com/docs/api/management/v2/users/user-revoke-access)).
-    pub fn revoke_access(
-        &self,
-        id: impl Into<String>,
-        body: models::RevokeUserAccessRequestContent,
-    ) -> UsersRevokeAccessRequest {
+    pub fn revoke_access(&self, id: impl Into<String>) -> UsersRevokeAccessRequest {
         UsersRevokeAccessRequest {
             client: self.client.clone(),
             id: id.into(),
-            body,
+            body: None,
         }
     }
 }
@@ -632,15 +628,11 @@ impl UsersIdentities {
     /// Link a User Account.
     ///
     /// `POST /users/{id}/identities` ([Auth0 docs](https://auth0.com/docs/api/management/v2/users/post-identities)).
-    pub fn link(
-        &self,
-        id: impl Into<String>,
-        body: models::LinkUserIdentityRequestContent,
-    ) -> UsersIdentitiesLinkRequest {
+    pub fn link(&self, id: impl Into<String>) -> UsersIdentitiesLinkRequest {
         UsersIdentitiesLinkRequest {
             client: self.client.clone(),
             id: id.into(),
-            body,
+            body: None,
         }
     }
 
@@ -2087,10 +2079,16 @@ impl UsersGroupsGetRequest {
 pub struct UsersIdentitiesLinkRequest {
     client: ManagementClient,
     id: String,
-    body: models::LinkUserIdentityRequestContent,
+    body: Option<models::LinkUserIdentityRequestContent>,
 }
 
 impl UsersIdentitiesLinkRequest {
+    /// Sets the request body. Without it the request is sent with no body.
+    pub fn body(mut self, value: models::LinkUserIdentityRequestContent) -> Self {
+        self.body = Some(value);
+        self
+    }
+
     fn request(&self) -> Result<ApiRequest, Error> {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(
@@ -2100,7 +2098,9 @@ impl UsersIdentitiesLinkRequest {
                 encode_path_segment(self.id.as_str())
             ),
         );
-        req = req.json(&self.body)?;
+        if let Some(body) = &self.body {
+            req = req.json(body)?;
+        }
         Ok(req)
     }
 
@@ -2471,9 +2471,9 @@ impl UsersPermissionsCreateRequest {
         Ok(req)
     }
 
-    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
-    /// anyway is kept (`None` for an empty body).
-    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
+    pub async fn send(self) -> Result<ApiResponse<Option<models::EmptyResponseContent>>, Error> {
         super::execute_optional_json(&self.client, self.request()?).await
     }
 }
@@ -2513,10 +2513,16 @@ impl UsersRegenerateRecoveryCodeRequest {
 pub struct UsersRevokeAccessRequest {
     client: ManagementClient,
     id: String,
-    body: models::RevokeUserAccessRequestContent,
+    body: Option<models::RevokeUserAccessRequestContent>,
 }
 
 impl UsersRevokeAccessRequest {
+    /// Sets the request body. Without it the request is sent with no body.
+    pub fn body(mut self, value: models::RevokeUserAccessRequestContent) -> Self {
+        self.body = Some(value);
+        self
+    }
+
     fn request(&self) -> Result<ApiRequest, Error> {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(
@@ -2526,7 +2532,9 @@ impl UsersRevokeAccessRequest {
                 encode_path_segment(self.id.as_str())
             ),
         );
-        req = req.json(&self.body)?;
+        if let Some(body) = &self.body {
+            req = req.json(body)?;
+        }
         Ok(req)
     }
 
@@ -2708,9 +2716,9 @@ impl UsersRefreshTokenDeleteRequest {
         req
     }
 
-    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
-    /// anyway is kept (`None` for an empty body).
-    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
+    pub async fn send(self) -> Result<ApiResponse<Option<models::EmptyResponseContent>>, Error> {
         super::execute_optional_json(&self.client, self.request()).await
     }
 }
@@ -2810,9 +2818,9 @@ impl UsersSessionsDeleteRequest {
         req
     }
 
-    /// Sends the request. The spec declares no response body; whatever JSON Auth0 sends
-    /// anyway is kept (`None` for an empty body).
-    pub async fn send(self) -> Result<ApiResponse<Option<serde_json::Value>>, Error> {
+    /// Sends the request. The spec declares no response body but Auth0 sends one, typed
+    /// here (`None` if it sends none).
+    pub async fn send(self) -> Result<ApiResponse<Option<models::EmptyResponseContent>>, Error> {
         super::execute_optional_json(&self.client, self.request()).await
     }
 }

@@ -355,7 +355,7 @@ pub(crate) const OPERATIONS: &[(&str, &str, &str, &str, bool)] = &[
         "/branding/templates/universal-login",
         "put_universal-login",
         "201",
-        false,
+        true,
     ),
     (
         "POST",
@@ -566,7 +566,7 @@ pub(crate) const OPERATIONS: &[(&str, &str, &str, &str, bool)] = &[
         "/connections/{id}",
         "delete_connections_by_id",
         "202",
-        false,
+        true,
     ),
     (
         "GET",
@@ -890,7 +890,7 @@ pub(crate) const OPERATIONS: &[(&str, &str, &str, &str, bool)] = &[
         "/event-streams/{id}/redeliver/{event_id}",
         "post_redeliver_by_event_id",
         "202",
-        false,
+        true,
     ),
     (
         "POST",
@@ -1414,14 +1414,8 @@ pub(crate) const OPERATIONS: &[(&str, &str, &str, &str, bool)] = &[
         false,
     ),
     ("GET", "/hooks/{id}/secrets", "get_secrets", "200", true),
-    (
-        "PATCH",
-        "/hooks/{id}/secrets",
-        "patch_secrets",
-        "201",
-        false,
-    ),
-    ("POST", "/hooks/{id}/secrets", "post_secrets", "201", false),
+    ("PATCH", "/hooks/{id}/secrets", "patch_secrets", "201", true),
+    ("POST", "/hooks/{id}/secrets", "post_secrets", "201", true),
     (
         "POST",
         "/jobs/users-exports",
@@ -1551,13 +1545,13 @@ pub(crate) const OPERATIONS: &[(&str, &str, &str, &str, bool)] = &[
     ("GET", "/logs", "get_logs", "200", true),
     ("GET", "/logs/{id}", "get_logs_by_id", "200", true),
     ("GET", "/network-acls", "get_network-acls", "200", true),
-    ("POST", "/network-acls", "post_network-acls", "201", false),
+    ("POST", "/network-acls", "post_network-acls", "201", true),
     (
         "DELETE",
         "/network-acls/{id}",
         "delete_network-acls_by_id",
         "204",
-        false,
+        true,
     ),
     (
         "GET",
@@ -1883,7 +1877,7 @@ pub(crate) const OPERATIONS: &[(&str, &str, &str, &str, bool)] = &[
         "/prompts/{prompt}/custom-text/{language}",
         "put_custom-text_by_language",
         "200",
-        false,
+        true,
     ),
     (
         "GET",
@@ -1897,7 +1891,7 @@ pub(crate) const OPERATIONS: &[(&str, &str, &str, &str, bool)] = &[
         "/prompts/{prompt}/partials",
         "put_partials",
         "200",
-        false,
+        true,
     ),
     (
         "GET",
@@ -2042,7 +2036,7 @@ pub(crate) const OPERATIONS: &[(&str, &str, &str, &str, bool)] = &[
     ),
     ("GET", "/roles", "get_roles", "200", true),
     ("POST", "/roles", "post_roles", "200", true),
-    ("DELETE", "/roles/{id}", "delete_roles_by_id", "200", false),
+    ("DELETE", "/roles/{id}", "delete_roles_by_id", "200", true),
     ("GET", "/roles/{id}", "get_roles_by_id", "200", true),
     ("PATCH", "/roles/{id}", "patch_roles_by_id", "200", true),
     (
@@ -2079,10 +2073,10 @@ pub(crate) const OPERATIONS: &[(&str, &str, &str, &str, bool)] = &[
         "/roles/{id}/permissions",
         "post_role_permission_assignment",
         "201",
-        false,
+        true,
     ),
     ("GET", "/roles/{id}/users", "get_role_user", "200", true),
-    ("POST", "/roles/{id}/users", "post_role_users", "200", false),
+    ("POST", "/roles/{id}/users", "post_role_users", "200", true),
     ("GET", "/rules", "get_rules", "200", true),
     ("POST", "/rules", "post_rules", "201", true),
     ("GET", "/rules-configs", "get_rules-configs", "200", true),
@@ -2166,7 +2160,7 @@ pub(crate) const OPERATIONS: &[(&str, &str, &str, &str, bool)] = &[
         "202",
         false,
     ),
-    ("DELETE", "/sessions/{id}", "delete_session", "202", false),
+    ("DELETE", "/sessions/{id}", "delete_session", "202", true),
     ("GET", "/sessions/{id}", "get_session", "200", true),
     (
         "PATCH",
@@ -2180,7 +2174,7 @@ pub(crate) const OPERATIONS: &[(&str, &str, &str, &str, bool)] = &[
         "/sessions/{id}/revoke",
         "revoke_session",
         "202",
-        false,
+        true,
     ),
     (
         "GET",
@@ -2259,7 +2253,7 @@ pub(crate) const OPERATIONS: &[(&str, &str, &str, &str, bool)] = &[
         "/token-exchange-profiles/{id}",
         "patch_token-exchange-profiles_by_id",
         "200",
-        false,
+        true,
     ),
     (
         "GET",
@@ -2500,7 +2494,7 @@ pub(crate) const OPERATIONS: &[(&str, &str, &str, &str, bool)] = &[
         "/users/{id}/permissions",
         "post_permissions",
         "201",
-        false,
+        true,
     ),
     (
         "POST",
@@ -2537,7 +2531,7 @@ pub(crate) const OPERATIONS: &[(&str, &str, &str, &str, bool)] = &[
         "/users/{user_id}/refresh-tokens",
         "delete_refresh_tokens_for_user",
         "202",
-        false,
+        true,
     ),
     (
         "GET",
@@ -2551,7 +2545,7 @@ pub(crate) const OPERATIONS: &[(&str, &str, &str, &str, bool)] = &[
         "/users/{user_id}/sessions",
         "delete_sessions_for_user",
         "202",
-        false,
+        true,
     ),
     (
         "GET",
@@ -2614,6 +2608,12 @@ pub(crate) fn roundtrip(
         "create_phone_template" => Some(rt::<CreatePhoneTemplateResponseContent>(body)),
         "create_segment" => Some(rt::<CreateSegmentResponseContent>(body)),
         "create_variation" => Some(rt::<CreateVariationResponseContent>(body)),
+        "delete_connections_by_id" => Some(rt::<DeleteConnectionResponseContent>(body)),
+        "delete_network-acls_by_id" => Some(rt::<DeleteNetworkAclResponseContent>(body)),
+        "delete_refresh_tokens_for_user" => Some(rt::<EmptyResponseContent>(body)),
+        "delete_roles_by_id" => Some(rt::<EmptyResponseContent>(body)),
+        "delete_session" => Some(rt::<EmptyResponseContent>(body)),
+        "delete_sessions_for_user" => Some(rt::<EmptyResponseContent>(body)),
         "delete_user_identity_by_user_id" => Some(rt::<DeleteUserIdentityResponseContent>(body)),
         "get_action" => Some(rt::<GetActionResponseContent>(body)),
         "get_action_module" => Some(rt::<GetActionModuleResponseContent>(body)),
@@ -2981,6 +2981,7 @@ pub(crate) fn roundtrip(
         "patch_roles_by_id" => Some(rt::<UpdateRoleResponseContent>(body)),
         "patch_rules_by_id" => Some(rt::<UpdateRuleResponseContent>(body)),
         "patch_scim-configuration" => Some(rt::<UpdateScimConfigurationResponseContent>(body)),
+        "patch_secrets" => Some(rt::<EmptyResponseContent>(body)),
         "patch_self-service-profiles_by_id" => {
             Some(rt::<UpdateSelfServiceProfileResponseContent>(body))
         }
@@ -2993,6 +2994,9 @@ pub(crate) fn roundtrip(
         "patch_suspicious-ip-throttling" => Some(rt::<
             UpdateSuspiciousIPThrottlingSettingsResponseContent,
         >(body)),
+        "patch_token-exchange-profiles_by_id" => {
+            Some(rt::<GetTokenExchangeProfileResponseContent>(body))
+        }
         "patch_user-attribute-profiles_by_id" => {
             Some(rt::<UpdateUserAttributeProfileResponseContent>(body))
         }
@@ -3045,24 +3049,30 @@ pub(crate) fn roundtrip(
         "post_invitations" => Some(rt::<CreateOrganizationInvitationResponseContent>(body)),
         "post_keys" => Some(rt::<PostConnectionsKeysResponseContent>(body)),
         "post_log-streams" => Some(rt::<CreateLogStreamResponseContent>(body)),
+        "post_network-acls" => Some(rt::<GetNetworkAclsResponseContent>(body)),
         "post_organization_connection" => {
             Some(rt::<CreateOrganizationAllConnectionResponseContent>(body))
         }
         "post_organizations" => Some(rt::<CreateOrganizationResponseContent>(body)),
         "post_password-change" => Some(rt::<ChangePasswordTicketResponseContent>(body)),
+        "post_permissions" => Some(rt::<EmptyResponseContent>(body)),
         "post_provider" => Some(rt::<CreateEmailProviderResponseContent>(body)),
         "post_rate-limit-policies" => Some(rt::<CreateRateLimitPolicyResponseContent>(body)),
         "post_recovery-code-regeneration" => {
             Some(rt::<RegenerateUsersRecoveryCodeResponseContent>(body))
         }
         "post_redeliver" => Some(rt::<CreateEventStreamRedeliveryResponseContent>(body)),
+        "post_redeliver_by_event_id" => Some(rt::<EmptyResponseContent>(body)),
         "post_resource-servers" => Some(rt::<CreateResourceServerResponseContent>(body)),
+        "post_role_permission_assignment" => Some(rt::<EmptyResponseContent>(body)),
+        "post_role_users" => Some(rt::<EmptyResponseContent>(body)),
         "post_roles" => Some(rt::<CreateRoleResponseContent>(body)),
         "post_rotate" => Some(rt::<RotateConnectionsKeysResponseContent>(body)),
         "post_rotate-secret" => Some(rt::<RotateClientSecretResponseContent>(body)),
         "post_rules" => Some(rt::<CreateRuleResponseContent>(body)),
         "post_scim-configuration" => Some(rt::<CreateScimConfigurationResponseContent>(body)),
         "post_scim_token" => Some(rt::<CreateScimTokenResponseContent>(body)),
+        "post_secrets" => Some(rt::<EmptyResponseContent>(body)),
         "post_self-service-profiles" => Some(rt::<CreateSelfServiceProfileResponseContent>(body)),
         "post_signing_keys" => Some(rt::<RotateSigningKeysResponseContent>(body)),
         "post_sso-ticket" => Some(rt::<CreateSelfServiceProfileSsoTicketResponseContent>(body)),
@@ -3091,6 +3101,7 @@ pub(crate) fn roundtrip(
         "put_authentication-methods" => {
             Some(rt::<Vec<SetUserAuthenticationMethodResponseContent>>(body))
         }
+        "put_custom-text_by_language" => Some(rt::<GetCustomTextsByLanguageResponseContent>(body)),
         "put_custom_signing_keys" => Some(rt::<SetCustomSigningKeysResponseContent>(body)),
         "put_email-templates_by_templateName" => Some(rt::<SetEmailTemplateResponseContent>(body)),
         "put_factor_duo_settings" => Some(rt::<SetGuardianFactorDuoSettingsResponseContent>(body)),
@@ -3111,6 +3122,7 @@ pub(crate) fn roundtrip(
             body,
         )),
         "put_network-acls_by_id" => Some(rt::<SetNetworkAclsResponseContent>(body)),
+        "put_partials" => Some(rt::<GetPartialsResponseContent>(body)),
         "put_phone_providers" => Some(rt::<SetGuardianFactorsProviderPhoneResponseContent>(body)),
         "put_pn_providers" => Some(rt::<
             SetGuardianFactorsProviderPushNotificationResponseContent,
@@ -3131,7 +3143,9 @@ pub(crate) fn roundtrip(
         "put_twilio" => Some(rt::<SetGuardianFactorsProviderPhoneTwilioResponseContent>(
             body,
         )),
+        "put_universal-login" => Some(rt::<EmptyResponseContent>(body)),
         "reset_phone_template" => Some(rt::<ResetPhoneTemplateResponseContent>(body)),
+        "revoke_session" => Some(rt::<EmptyResponseContent>(body)),
         "tenant_settings_route" => Some(rt::<GetTenantSettingsResponseContent>(body)),
         "try_phone_provider" => Some(rt::<CreatePhoneProviderSendTestResponseContent>(body)),
         "try_phone_template" => Some(rt::<CreatePhoneTemplateTestNotificationResponseContent>(
