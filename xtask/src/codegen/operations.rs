@@ -402,7 +402,7 @@ fn build_op(spec: &Spec, types: &Types<'_>, op: &Operation<'_>) -> Result<Op, St
 }
 
 /// Whether a request-body schema may be left out: an object (possibly nullable) that is not a
-/// union and requires no property. The spec marks no request body as required, so this is
+/// union, requires no property and sets no `minProperties`. The spec marks no request body as required, so this is
 /// decided by the schema alone.
 fn omittable(spec: &Spec, schema: &Value) -> bool {
     let schema = schema
@@ -422,7 +422,13 @@ fn omittable(spec: &Spec, schema: &Value) -> bool {
         .get("required")
         .and_then(Value::as_array)
         .is_some_and(|r| !r.is_empty());
-    is_object && !union && !requires
+    // `minProperties: 1` (POST /hooks/{id}/secrets, POST /users/{id}/identities): an empty
+    // body is invalid, so the body is an argument.
+    let needs_a_property = schema
+        .get("minProperties")
+        .and_then(Value::as_u64)
+        .is_some_and(|n| n > 0);
+    is_object && !union && !requires && !needs_a_property
 }
 
 /// How the checkpoint variant of a list that also pages by offset reads on: a response

@@ -150,11 +150,15 @@ impl HooksSecrets {
     /// Add hook secrets.
     ///
     /// `POST /hooks/{id}/secrets` ([Auth0 docs](https://auth0.com/docs/api/management/v2/hooks/post-secrets)).
-    pub fn create(&self, id: impl Into<String>) -> HooksSecretsCreateRequest {
+    pub fn create(
+        &self,
+        id: impl Into<String>,
+        body: models::CreateHookSecretRequestContent,
+    ) -> HooksSecretsCreateRequest {
         HooksSecretsCreateRequest {
             client: self.client.clone(),
             id: id.into(),
-            body: None,
+            body,
         }
     }
 }
@@ -434,25 +438,17 @@ impl HooksSecretsUpdateRequest {
 pub struct HooksSecretsCreateRequest {
     client: ManagementClient,
     id: String,
-    body: Option<models::CreateHookSecretRequestContent>,
+    body: models::CreateHookSecretRequestContent,
 }
 
 impl HooksSecretsCreateRequest {
-    /// Sets the request body. Without it the request is sent with no body.
-    pub fn body(mut self, value: models::CreateHookSecretRequestContent) -> Self {
-        self.body = Some(value);
-        self
-    }
-
     fn request(&self) -> Result<ApiRequest, Error> {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(
             Method::POST,
             format!("/hooks/{}/secrets", encode_path_segment(self.id.as_str())),
         );
-        if let Some(body) = &self.body {
-            req = req.json(body)?;
-        }
+        req = req.json(&self.body)?;
         Ok(req)
     }
 

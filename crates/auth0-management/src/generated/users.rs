@@ -628,11 +628,15 @@ impl UsersIdentities {
     /// Link a User Account.
     ///
     /// `POST /users/{id}/identities` ([Auth0 docs](https://auth0.com/docs/api/management/v2/users/post-identities)).
-    pub fn link(&self, id: impl Into<String>) -> UsersIdentitiesLinkRequest {
+    pub fn link(
+        &self,
+        id: impl Into<String>,
+        body: models::LinkUserIdentityRequestContent,
+    ) -> UsersIdentitiesLinkRequest {
         UsersIdentitiesLinkRequest {
             client: self.client.clone(),
             id: id.into(),
-            body: None,
+            body,
         }
     }
 
@@ -2079,16 +2083,10 @@ impl UsersGroupsGetRequest {
 pub struct UsersIdentitiesLinkRequest {
     client: ManagementClient,
     id: String,
-    body: Option<models::LinkUserIdentityRequestContent>,
+    body: models::LinkUserIdentityRequestContent,
 }
 
 impl UsersIdentitiesLinkRequest {
-    /// Sets the request body. Without it the request is sent with no body.
-    pub fn body(mut self, value: models::LinkUserIdentityRequestContent) -> Self {
-        self.body = Some(value);
-        self
-    }
-
     fn request(&self) -> Result<ApiRequest, Error> {
         #[allow(unused_mut)]
         let mut req = ApiRequest::new(
@@ -2098,9 +2096,7 @@ impl UsersIdentitiesLinkRequest {
                 encode_path_segment(self.id.as_str())
             ),
         );
-        if let Some(body) = &self.body {
-            req = req.json(body)?;
-        }
+        req = req.json(&self.body)?;
         Ok(req)
     }
 

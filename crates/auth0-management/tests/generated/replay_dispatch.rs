@@ -4421,12 +4421,8 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
         }
         "post_identities" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
-            let body = optional_json_body::<models::LinkUserIdentityRequestContent>(call.body)?;
-            let b = client.users().identities().link(id);
-            let b = match body {
-                Some(body) => b.body(body),
-                None => b,
-            };
+            let body = json_body::<models::LinkUserIdentityRequestContent>(call.body)?;
+            let b = client.users().identities().link(id, body);
             query.done()?;
             typed(move || b.send())
         }
@@ -4671,12 +4667,8 @@ pub(crate) fn replay(client: &ManagementClient, mut call: Call<'_>) -> Result<Pe
         }
         "post_secrets" => {
             let id = value::<String>("id", path_arg(call.path, 0, "id")?)?;
-            let body = optional_json_body::<models::CreateHookSecretRequestContent>(call.body)?;
-            let b = client.hooks().secrets().create(id);
-            let b = match body {
-                Some(body) => b.body(body),
-                None => b,
-            };
+            let body = json_body::<models::CreateHookSecretRequestContent>(call.body)?;
+            let b = client.hooks().secrets().create(id, body);
             query.done()?;
             typed_optional(move || b.send())
         }
