@@ -140,6 +140,19 @@ fn main() {
             )
         },
     ];
+    // `PAIRED_PROFILE=<0|1|2>`: only that contender's concurrent block, six times (one to
+    // warm up), then exit — for an instruction count under `valgrind --tool=callgrind`,
+    // where the interleaved rounds would mix the contenders.
+    if let Some(i) = std::env::var("PAIRED_PROFILE")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|i| *i < conc.len())
+    {
+        for _ in 0..6 {
+            conc[i]();
+        }
+        return;
+    }
     // Warm up: open the pooled connections (64 each) and the code paths.
     for f in &conc {
         f();

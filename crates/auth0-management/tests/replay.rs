@@ -343,6 +343,18 @@ fn check_request(
     problems
 }
 
+/// A typed answer, serialised back, against the recorded JSON body: the first difference.
+fn compare_typed(recorded: Option<&Value>, back: &Value, recorded_text: &str) -> Option<String> {
+    match recorded {
+        Some(recorded) => {
+            first_difference(recorded, back, "").map(|diff| format!("typed answer {diff}"))
+        }
+        None => Some(format!(
+            "typed answer {back} from a non-JSON recorded body {recorded_text:?}"
+        )),
+    }
+}
+
 /// Checks what the typed client returned against the recorded response.
 fn check_answer(
     id: &'static str,
@@ -360,17 +372,7 @@ fn check_answer(
                     .answers
                     .entry("typed JSON model re-serialised")
                     .or_default() += 1;
-                match &recorded {
-                    Some(recorded) => {
-                        if let Some(diff) = first_difference(recorded, &back, "") {
-                            problems.push(format!("typed answer {diff}"));
-                        }
-                    }
-                    None => problems.push(format!(
-                        "typed answer {back} from a non-JSON recorded body {:?}",
-                        resp.body
-                    )),
-                }
+                problems.extend(compare_typed(recorded.as_ref(), &back, &resp.body));
             }
             Ok(Answer::Typed(Err(e)) | Answer::TypedOptional(Some(Err(e)))) => {
                 problems.push(format!("typed answer: {e}"));
@@ -380,17 +382,7 @@ fn check_answer(
                     .answers
                     .entry("typed JSON model the spec does not declare, re-serialised")
                     .or_default() += 1;
-                match &recorded {
-                    Some(recorded) => {
-                        if let Some(diff) = first_difference(recorded, &back, "") {
-                            problems.push(format!("typed answer {diff}"));
-                        }
-                    }
-                    None => problems.push(format!(
-                        "typed answer {back} from a non-JSON recorded body {:?}",
-                        resp.body
-                    )),
-                }
+                problems.extend(compare_typed(recorded.as_ref(), &back, &resp.body));
             }
             Ok(Answer::TypedOptional(None)) => {
                 *tally

@@ -112,15 +112,20 @@ fn mask_versions(text: &str) -> String {
         .join(" ")
 }
 
-#[tokio::test]
-async fn generated_requests_on_the_wire() {
-    let (addr, captured) = capture_server().await;
-    let client = ManagementClient::builder(Domain::insecure_http(&addr.to_string()).unwrap())
+/// A client of the capture server at `addr`: one attempt per call, a placeholder token.
+fn client_of(addr: std::net::SocketAddr) -> ManagementClient {
+    ManagementClient::builder(Domain::insecure_http(&addr.to_string()).unwrap())
         .allow_insecure_http(true)
         .token("not-a-real-token")
         .max_attempts(1)
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn generated_requests_on_the_wire() {
+    let (addr, captured) = capture_server().await;
+    let client = client_of(addr);
     // The answers (`{}`) do not always fit the typed responses; only the requests matter.
     let id = "auth0|abc/def ü?#%";
 
@@ -220,12 +225,7 @@ async fn generated_requests_on_the_wire() {
 #[tokio::test]
 async fn optional_bodies_on_the_wire() {
     let (addr, captured) = capture_server().await;
-    let client = ManagementClient::builder(Domain::insecure_http(&addr.to_string()).unwrap())
-        .allow_insecure_http(true)
-        .token("not-a-real-token")
-        .max_attempts(1)
-        .build()
-        .unwrap();
+    let client = client_of(addr);
     let _ = client.connections().keys().rotate("con_1").send().await;
     let _ = client
         .connections()
