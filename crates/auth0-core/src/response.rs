@@ -12,18 +12,17 @@ pub struct ResponseMeta {
     pub status: StatusCode,
     /// Response headers.
     pub headers: HeaderMap,
-    /// The `x-ratelimit-*` headers.
-    pub rate_limit: RateLimit,
 }
 
 impl ResponseMeta {
     /// Builds the metadata from a status and headers.
     pub fn new(status: StatusCode, headers: HeaderMap) -> Self {
-        let rate_limit = RateLimit::from_headers(&headers);
-        Self {
-            status,
-            headers,
-            rate_limit,
-        }
+        Self { status, headers }
+    }
+
+    /// The `x-ratelimit-*` headers, read from [`headers`](Self::headers) when asked for (a
+    /// call that never looks at them does not pay for reading them).
+    pub fn rate_limit(&self) -> RateLimit {
+        RateLimit::from_headers(&self.headers)
     }
 }

@@ -450,7 +450,7 @@ struct Inner {
 ///     .await?;
 /// assert_eq!(users.value.len(), 1);
 /// // Every answer carries its rate-limit headers.
-/// assert!(users.meta.rate_limit.remaining.is_some());
+/// assert!(users.meta.rate_limit().remaining.is_some());
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]

@@ -233,6 +233,11 @@ impl ApiRequest {
     /// `/api/v2{path}?{query}`.
     fn path_and_query(&self) -> Result<String, Error> {
         self.check_path()?;
+        self.join_path_and_query()
+    }
+
+    /// `/api/v2{path}?{query}`, with the path unchecked.
+    fn join_path_and_query(&self) -> Result<String, Error> {
         let mut out =
             String::with_capacity(API_PREFIX.len() + self.path.len() + 24 * self.query.len());
         out.push_str(API_PREFIX);
@@ -257,9 +262,21 @@ impl ApiRequest {
     }
 
     pub(crate) fn into_http_at(self, target: &Target) -> Result<http::Request<Bytes>, Error> {
+        if !self.path.starts_with('/') {
+            self.check_path()?;
+        }
         let path_and_query =
-            http::uri::PathAndQuery::from_maybe_shared(Bytes::from(self.path_and_query()?))
+            http::uri::PathAndQuery::from_maybe_shared(Bytes::from(self.join_path_and_query()?))
                 .map_err(|e| Error::Config(format!("invalid request path: {e}")))?;
+        // A `?` or `#` in the path ends the parsed path early (as a query or a fragment):
+        // checked on the parsed result rather than by scanning the path first.
+        if path_and_query.path().len() != API_PREFIX.len() + self.path.len() {
+            self.check_path()?;
+            return Err(Error::Config(format!(
+                "invalid request path {:?}",
+                self.path
+            )));
+        }
         let mut parts = http::uri::Parts::default();
         parts.scheme = Some(target.scheme.clone());
         parts.authority = Some(target.authority.clone());
@@ -559,6 +576,19 @@ mod tests {
             ApiRequest::new(Method::GET, "users").url(&domain()).unwrap_err().to_string(),
             @r#"invalid configuration: a Management API path must start with '/', got "users""#
         );
+        // The request the client sends refuses them with the same messages, with a query
+        // added or not.
+        for path in ["users", "/users?x=1", "/a#b", "/a/b?", "/#", "/a#b?c"] {
+            for query in [None, Some(("q", "1"))] {
+                let mut req = ApiRequest::new(Method::GET, path);
+                if let Some((name, value)) = query {
+                    req = req.query(name, value);
+                }
+                let expected = req.url(&domain()).unwrap_err().to_string();
+                let e = req.into_http(&domain()).unwrap_err();
+                assert_eq!(e.to_string(), expected, "{path} {query:?}");
+            }
+        }
     }
 
     #[test]

@@ -367,8 +367,8 @@ async fn rate_limit_storm_is_waited_out_using_the_reset_header() {
         started.elapsed()
     );
     // Rate-limit info of the final response is readable.
-    assert_eq!(response.meta.rate_limit.limit, Some(1000));
-    assert!(response.meta.rate_limit.remaining.is_some());
+    assert_eq!(response.meta.rate_limit().limit, Some(1000));
+    assert!(response.meta.rate_limit().remaining.is_some());
 }
 
 #[tokio::test(start_paused = true)]
@@ -741,7 +741,7 @@ async fn raw_escape_hatch_sends_any_method_path_and_body() {
         .unwrap();
     assert_eq!(response.meta.status.as_u16(), 201);
     assert_eq!(response.value.as_ref(), br#"{"created":true}"#);
-    assert_eq!(response.meta.rate_limit.limit, Some(1000));
+    assert_eq!(response.meta.rate_limit().limit, Some(1000));
     let sent = &requests(
         &tenant,
         &Method::POST,

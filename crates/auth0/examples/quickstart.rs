@@ -213,7 +213,8 @@ pub(crate) async fn run(target: &Target) -> Result<Report, BoxError> {
     }
     println!(
         "    rate limit: {:?} of {:?} left",
-        listed.meta.rate_limit.remaining, listed.meta.rate_limit.limit
+        listed.meta.rate_limit().remaining,
+        listed.meta.rate_limit().limit
     );
 
     // 3. Rename one (its display name; Auth0 never changes a connection's `name`) and read it back.

@@ -159,9 +159,11 @@ pub async fn management_call(client: &ManagementClient) -> Bytes {
 /// The full Management stack over `client`, a bare hyper-util client: given the baseline's
 /// own client, both send on the same connection pool, and the difference is the layers'.
 pub fn management_over_bare_transport(client: &Bare) -> ManagementClient {
-    let client = client.clone();
+    // Behind an `Arc`: a hyper-util `Client` clone copies its whole configuration, which
+    // would be the adapter's cost, not the stack's.
+    let client = std::sync::Arc::new(client.clone());
     let transport = tower::service_fn(move |req: http::Request<Bytes>| {
-        let client = client.clone();
+        let client = std::sync::Arc::clone(&client);
         async move {
             let (parts, body) = req.into_parts();
             let resp = client
