@@ -46,6 +46,9 @@ pub type HttpService = BoxCloneSyncService<Request<Bytes>, Response<Bytes>, Erro
 
 type LayerFn = Box<dyn FnOnce(HttpService) -> HttpService + Send>;
 
+/// Builds the transport from a user-supplied HTTP service and the user's layers.
+type TransportFn = Box<dyn FnOnce(Vec<LayerFn>) -> Transport + Send>;
+
 enum Credentials {
     Token(SecretString),
     ClientSecret {
@@ -123,7 +126,7 @@ pub struct ManagementClientBuilder {
     credentials: Option<Credentials>,
     audience: Option<String>,
     layers: Vec<LayerFn>,
-    http_service: Option<HttpService>,
+    http_service: Option<TransportFn>,
     retry: RetryPolicy,
     timeout: Option<Duration>,
     telemetry: TelemetryConfig,
@@ -237,7 +240,13 @@ impl ManagementClientBuilder {
             + 'static,
         S::Future: Send + 'static,
     {
-        self.http_service = Some(BoxCloneSyncService::new(service));
+        self.http_service = Some(Box::new(move |layers: Vec<LayerFn>| {
+            if layers.is_empty() {
+                Transport::service(service)
+            } else {
+                Transport::service(wrap_layers(BoxCloneSyncService::new(service), layers))
+            }
+        }));
         self
     }
 
@@ -309,7 +318,7 @@ impl ManagementClientBuilder {
             .transpose()?;
         let layers = std::mem::take(&mut self.layers);
         let base = match self.http_service.take() {
-            Some(service) => Transport::Service(wrap_layers(service, layers)),
+            Some(transport) => transport(layers),
             None => default_transport(self.allow_insecure_http, layers)?,
         };
 
@@ -395,7 +404,7 @@ fn default_transport(allow_insecure_http: bool, layers: Vec<LayerFn>) -> Result<
     Ok(if layers.is_empty() {
         Transport::Client(client)
     } else {
-        Transport::Service(wrap_layers(BoxCloneSyncService::new(client), layers))
+        Transport::service(wrap_layers(BoxCloneSyncService::new(client), layers))
     })
 }
 

@@ -1035,6 +1035,83 @@ async fn user_layers_see_every_attempt_and_the_http_service_is_replaceable() {
     assert_eq!(via_custom_service.load(Ordering::SeqCst), 3);
 }
 
+/// A service that is not ready at its first `poll_ready` (it asks to be polled again) and
+/// refuses calls made before it said ready.
+#[derive(Clone)]
+struct ReadyOnSecondPoll<S> {
+    inner: S,
+    ready: bool,
+    polls: Arc<AtomicUsize>,
+}
+
+impl<S> tower::Service<http::Request<bytes::Bytes>> for ReadyOnSecondPoll<S>
+where
+    S: tower::Service<
+            http::Request<bytes::Bytes>,
+            Response = http::Response<bytes::Bytes>,
+            Error = Error,
+        >,
+    S::Future: Send + 'static,
+{
+    type Response = http::Response<bytes::Bytes>;
+    type Error = Error;
+    type Future = futures_util::future::BoxFuture<'static, Result<Self::Response, Error>>;
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Error>> {
+        let polls = self.polls.fetch_add(1, Ordering::SeqCst) + 1;
+        if !self.ready && polls % 2 == 1 {
+            cx.waker().wake_by_ref();
+            return std::task::Poll::Pending;
+        }
+        self.ready = true;
+        self.inner.poll_ready(cx)
+    }
+    fn call(&mut self, req: http::Request<bytes::Bytes>) -> Self::Future {
+        if !std::mem::replace(&mut self.ready, false) {
+            return Box::pin(async { Err(Error::Config("called before it was ready".to_owned())) });
+        }
+        Box::pin(self.inner.call(req))
+    }
+}
+
+/// A replacement HTTP service is made ready before each call, alone or under user layers.
+#[tokio::test]
+async fn a_replacement_http_service_is_polled_ready_before_each_call() {
+    let tenant = FakeTenant::start().await.unwrap();
+    register_things(&tenant);
+    for with_layer in [false, true] {
+        let polls = Arc::new(AtomicUsize::new(0));
+        let http = auth0_core::http_client::HttpClient::builder()
+            .allow_insecure_http(true)
+            .build()
+            .unwrap();
+        let service = ReadyOnSecondPoll {
+            inner: http,
+            ready: false,
+            polls: Arc::clone(&polls),
+        };
+        let mut builder = builder(&tenant).http_service(service);
+        if with_layer {
+            builder = builder.layer(CountLayer(Arc::new(AtomicUsize::new(0))));
+        }
+        let client = builder.build().unwrap();
+        for _ in 0..2 {
+            client
+                .execute(ApiRequest::new(Method::GET, "/things"))
+                .await
+                .unwrap();
+        }
+        // The token request and two calls, each polled twice before it was ready.
+        assert_eq!(
+            polls.load(Ordering::SeqCst),
+            6,
+            "with a layer: {with_layer}"
+        );
+    }
+}
+
 impl CountLayer {
     fn layer_on<S>(&self, inner: S) -> Counted<S> {
         tower::Layer::layer(self, inner)
