@@ -4,8 +4,9 @@
 //! round times a block of bare hyper-util calls and, right after, the same block through the
 //! full Management stack over its default transport, and through the full stack over the
 //! bare hyper-util client itself (the same client, so the same connection pool: the
-//! difference is the stack's layers alone), rotating which goes first; each overhead is the
-//! median of the per-round ratios to the bare client. Sequential blocks are 200 calls;
+//! difference is the stack's layers alone), and through a second bare client (an A/A
+//! comparison: the noise floor), rotating which goes first; each overhead is the median of
+//! the per-round ratios to the bare client. Sequential blocks are 200 calls;
 //! concurrent blocks are 10 batches of 64 calls joined on one task. 41 rounds each.
 //!
 //! Besides wall time, each block reads the CPU time of the bench's main thread (Linux
@@ -29,6 +30,8 @@ use support::{
 };
 
 const ROUNDS: usize = 41;
+/// Bare, default stack, stack over the bare client, a second bare client.
+const CONTENDERS: usize = 4;
 const SEQUENTIAL_CALLS: u32 = 200;
 const CONCURRENT_BATCHES: u32 = 10;
 
@@ -76,10 +79,11 @@ fn median(mut xs: Vec<f64>) -> f64 {
 /// the median of per-round ratios, for wall time and for the main thread's CPU time.
 #[allow(clippy::print_stdout)]
 fn report(name: &str, samples: &[Vec<Sample>], scale: f64, unit: &str) {
-    const NAMES: [&str; 3] = [
+    const NAMES: [&str; CONTENDERS] = [
         "bare hyper-util",
         "ManagementClient (default transport)",
         "ManagementClient over the same client",
+        "bare hyper-util, second client (A/A)",
     ];
     println!("{name}: wall (median, overhead) | main-thread CPU (median, overhead)");
     for (i, contender) in samples.iter().enumerate() {
@@ -111,13 +115,17 @@ fn main() {
     let bare_client = bare();
     let managed = management();
     let managed_bare = management_over_bare_transport(&bare_client);
+    // The same client as the baseline, another instance (own pool): the A/A row shows the
+    // bench's noise floor.
+    let second_bare = bare();
     let url = url();
-    let seq: [&dyn Fn() -> Sample; 3] = [
+    let seq: [&dyn Fn() -> Sample; CONTENDERS] = [
         &|| time(&rt, || bare_call(&bare_client, &url), SEQUENTIAL_CALLS),
         &|| time(&rt, || management_call(&managed), SEQUENTIAL_CALLS),
         &|| time(&rt, || management_call(&managed_bare), SEQUENTIAL_CALLS),
+        &|| time(&rt, || bare_call(&second_bare, &url), SEQUENTIAL_CALLS),
     ];
-    let conc: [&dyn Fn() -> Sample; 3] = [
+    let conc: [&dyn Fn() -> Sample; CONTENDERS] = [
         &|| {
             time(
                 &rt,
@@ -139,8 +147,15 @@ fn main() {
                 CONCURRENT_BATCHES,
             )
         },
+        &|| {
+            time(
+                &rt,
+                || join_all((0..CONCURRENCY).map(|_| bare_call(&second_bare, &url))),
+                CONCURRENT_BATCHES,
+            )
+        },
     ];
-    // `PAIRED_PROFILE=<0|1|2>`: only that contender's concurrent block, six times (one to
+    // `PAIRED_PROFILE=<0|1|2|3>`: only that contender's concurrent block, six times (one to
     // warm up), then exit — for an instruction count under `valgrind --tool=callgrind`,
     // where the interleaved rounds would mix the contenders.
     if let Some(i) = std::env::var("PAIRED_PROFILE")
@@ -164,16 +179,16 @@ fn main() {
         "load average (1, 5, 15 min) at the start: {}",
         load_average()
     );
-    let mut seq_times = vec![Vec::new(); 3];
-    let mut conc_times = vec![Vec::new(); 3];
+    let mut seq_times = vec![Vec::new(); CONTENDERS];
+    let mut conc_times = vec![Vec::new(); CONTENDERS];
     for round in 0..ROUNDS {
         // Rotate the order so that no contender always runs first.
-        for k in 0..3 {
-            let i = (round + k) % 3;
+        for k in 0..CONTENDERS {
+            let i = (round + k) % CONTENDERS;
             seq_times[i].push(seq[i]());
         }
-        for k in 0..3 {
-            let i = (round + k) % 3;
+        for k in 0..CONTENDERS {
+            let i = (round + k) % CONTENDERS;
             conc_times[i].push(conc[i]());
         }
     }
