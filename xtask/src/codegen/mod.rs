@@ -113,6 +113,10 @@ fn report(types: &Types<'_>, ops: &operations::Generated) {
         types.stats.value_fallbacks.len(),
         ops.count(),
     );
+    let shared = models::shapes(types, &types.response_side()).len();
+    eprintln!(
+        "xtask codegen: {shared} of them share the shape of another type and are emitted as `pub type` aliases of it"
+    );
     for o in types.spec_overrides() {
         eprintln!("  spec correction: {o}");
     }

@@ -1,9 +1,134 @@
 //! Emission of the model files (`auth0_core::management`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::types::{Def, Field, Model, Ty, Types, enum_variants};
+
+/// Name prefixes that mark an operation-specific schema name (`GetClientResponseContent`).
+const VERB_PREFIXES: &[&str] = &[
+    "Get",
+    "Create",
+    "Update",
+    "List",
+    "Rotate",
+    "Patch",
+    "Delete",
+    "Post",
+    "Put",
+    "Set",
+    "Regenerate",
+    "Revoke",
+    "Deploy",
+    "Rollback",
+    "Test",
+    "Import",
+    "Export",
+    "Change",
+    "Add",
+    "Associate",
+    "Assign",
+    "Remove",
+    "Verify",
+    "Link",
+    "Unlink",
+    "Enroll",
+    "Reset",
+    "Search",
+];
+
+/// Most passes of the shape fixed point (each pass can only merge groups further).
+const MAX_SHAPE_PASSES: usize = 32;
+
+/// Types of identical shape: every type name that is emitted as `pub type Name = Canonical;`,
+/// mapped to its canonical type.
+///
+/// The shape of a struct, open enum or union is the Rust code the generator would emit for it,
+/// with its name and doc comment left out, its field types' names replaced by their canonical
+/// names, and (for structs) whether it is read leniently as part of a response. Two types of
+/// equal shape therefore compile to the same code, and the one-type-per-shape output changes no
+/// behaviour. Comparing names through the canonical map is a fixed point: shapes that refer to
+/// equal-shaped inline types (`GetClientResponseContentJwtConfiguration` and
+/// `UpdateClientResponseContentJwtConfiguration`) merge too.
+///
+/// The canonical name of a group is chosen, in order: a name without an operation verb prefix
+/// ([`VERB_PREFIXES`]) over one with it, a component schema over an inline type, then the
+/// alphabetically first name.
+pub(crate) fn shapes(
+    types: &Types<'_>,
+    response_side: &BTreeSet<String>,
+) -> BTreeMap<String, String> {
+    let mut canon: BTreeMap<String, String> = BTreeMap::new();
+    for _ in 0..MAX_SHAPE_PASSES {
+        let mut groups: BTreeMap<String, Vec<&String>> = BTreeMap::new();
+        for (name, model) in &types.models {
+            if matches!(model.def, Def::Alias(_)) {
+                continue;
+            }
+            let def = canonical_def(&model.def, &canon);
+            let lenient = matches!(def, Def::Struct(_)) && response_side.contains(name);
+            let mut key = format!("lenient={lenient}\n");
+            emit_def(&mut key, "Shape", "", &def, types, lenient);
+            groups.entry(key).or_default().push(name);
+        }
+        let mut next = BTreeMap::new();
+        for names in groups.values().filter(|g| g.len() > 1) {
+            let Some(chosen) = names.iter().min_by_key(|n| {
+                let component = types.models.get(n.as_str()).is_some_and(|m| m.component);
+                (verb_prefixed(n), !component, n.as_str())
+            }) else {
+                continue;
+            };
+            for n in names.iter().filter(|n| *n != chosen) {
+                next.insert((*n).clone(), (*chosen).clone());
+            }
+        }
+        if next == canon {
+            break;
+        }
+        canon = next;
+    }
+    canon
+}
+
+fn verb_prefixed(name: &str) -> bool {
+    VERB_PREFIXES.iter().any(|v| {
+        name.strip_prefix(v)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(|c| c.is_ascii_uppercase())
+    })
+}
+
+fn canonical_ty(ty: &Ty, canon: &BTreeMap<String, String>) -> Ty {
+    match ty {
+        Ty::Named(n) => Ty::Named(canon.get(n).unwrap_or(n).clone()),
+        Ty::Map(t) => Ty::Map(Box::new(canonical_ty(t, canon))),
+        Ty::Vec(t) => Ty::Vec(Box::new(canonical_ty(t, canon))),
+        Ty::Opt(t) => Ty::Opt(Box::new(canonical_ty(t, canon))),
+        other => other.clone(),
+    }
+}
+
+fn canonical_def(def: &Def, canon: &BTreeMap<String, String>) -> Def {
+    match def {
+        Def::Struct(fields) => Def::Struct(
+            fields
+                .iter()
+                .map(|f| Field {
+                    ty: canonical_ty(&f.ty, canon),
+                    ..f.clone()
+                })
+                .collect(),
+        ),
+        Def::Union(arms) => Def::Union(
+            arms.iter()
+                .map(|(arm, ty, boxed)| (arm.clone(), canonical_ty(ty, canon), *boxed))
+                .collect(),
+        ),
+        Def::Alias(ty) => Def::Alias(canonical_ty(ty, canon)),
+        Def::Enum(values) => Def::Enum(values.clone()),
+    }
+}
 
 /// Most types a model file holds before it is split by the second letter of the names.
 const MAX_PER_FILE: usize = 250;
@@ -27,6 +152,7 @@ pub(crate) fn emit(types: &Types<'_>) -> Vec<(String, String)> {
         groups.entry(key).or_default().push((name, model));
     }
     let response_side = types.response_side();
+    let canon = shapes(types, &response_side);
     let mut files = Vec::new();
     let mut module = String::from(HEADER);
     module.push_str(MOD_DOC);
@@ -43,7 +169,17 @@ pub(crate) fn emit(types: &Types<'_>) -> Vec<(String, String)> {
         let mut out = String::from(HEADER);
         out.push_str("#[allow(unused_imports, clippy::wildcard_imports)]\nuse super::*;\n#[allow(unused_imports)]\nuse super::support::open_enum;\n\n");
         for (name, model) in models {
-            emit_model(&mut out, name, model, types, response_side.contains(name));
+            let doc = doc_for(name, model, types);
+            if let Some(canonical) = canon.get(name.as_str()) {
+                let doc = doc.trim_end().trim_end_matches('.');
+                let _ = write!(
+                    out,
+                    "{doc}: the same shape as [`{canonical}`].\npub type {name} = {canonical};\n\n"
+                );
+            } else {
+                let lenient = response_side.contains(name.as_str());
+                emit_def(&mut out, name, &doc, &model.def, types, lenient);
+            }
         }
         files.push((format!("models_{key}.rs"), out));
     }
@@ -93,9 +229,8 @@ fn has_default(ty: &Ty, types: &Types<'_>) -> bool {
     }
 }
 
-fn emit_model(out: &mut String, name: &str, model: &Model, types: &Types<'_>, lenient: bool) {
-    let doc = doc_for(name, model, types);
-    match &model.def {
+fn emit_def(out: &mut String, name: &str, doc: &str, def: &Def, types: &Types<'_>, lenient: bool) {
+    match def {
         Def::Alias(ty) => {
             let _ = write!(out, "{doc}pub type {name} = {};\n\n", ty.rust());
         }

@@ -501,20 +501,8 @@ pub struct ActionSecretRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ActionSecretResponse` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ActionSecretResponse {
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ActionSecretResponse` schema of the Management API: the same shape as [`ActionModuleSecret`].
+pub type ActionSecretResponse = ActionModuleSecret;
 
 /// The `ActionTrigger` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -581,74 +569,11 @@ SignupPostIdentifier = "signup-post-identifier",
 }
 }
 
-/// The `ActionVersion` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ActionVersion {
-    /// `action` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<ActionBase>,
-    /// `action_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action_id: Option<String>,
-    /// `built_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub built_at: Nullable<String>,
-    /// `code` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `dependencies` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dependencies: Option<Vec<ActionVersionDependency>>,
-    /// `deployed` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployed: Option<bool>,
-    /// `errors` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<ActionError>>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `modules` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modules: Option<Vec<ActionModuleReference>>,
-    /// `number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub number: Option<serde_json::Number>,
-    /// `runtime` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime: Option<String>,
-    /// `secrets` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secrets: Option<Vec<ActionSecretResponse>>,
-    /// `status` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ActionVersionBuildStatusEnum>,
-    /// `supported_triggers` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supported_triggers: Option<Vec<ActionTrigger>>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ActionVersion` schema of the Management API: the same shape as [`ActionDeployedVersion`].
+pub type ActionVersion = ActionDeployedVersion;
 
-open_enum! {
-/// The `ActionVersionBuildStatusEnum` schema of the Management API.
-ActionVersionBuildStatusEnum {
-Pending = "pending",
-Building = "building",
-Packaged = "packaged",
-Built = "built",
-Retrying = "retrying",
-Failed = "failed",
-}
-}
+/// The `ActionVersionBuildStatusEnum` schema of the Management API: the same shape as [`ActionBuildStatusEnum`].
+pub type ActionVersionBuildStatusEnum = ActionBuildStatusEnum;
 
 /// The `ActionVersionDependency` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -799,17 +724,8 @@ impl Default for AculDomainFilter {
     }
 }
 
-/// The `AculDomainFilterById` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AculDomainFilterById {
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `AculDomainFilterById` schema of the Management API: the same shape as [`AculClientFilterById`].
+pub type AculDomainFilterById = AculClientFilterById;
 
 /// The `AculDomainFilterByMetadata` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -898,17 +814,8 @@ impl Default for AculOrganizationFilter {
     }
 }
 
-/// The `AculOrganizationFilterById` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AculOrganizationFilterById {
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `AculOrganizationFilterById` schema of the Management API: the same shape as [`AculClientFilterById`].
+pub type AculOrganizationFilterById = AculClientFilterById;
 
 /// The `AculOrganizationFilterByMetadata` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -933,49 +840,11 @@ Standard = "standard",
 }
 }
 
-/// The `AddOrganizationConnectionRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AddOrganizationConnectionRequestContent {
-    /// `assign_membership_on_login` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assign_membership_on_login: Option<bool>,
-    /// `connection_id` (required).
-    pub connection_id: String,
-    /// `is_signup_enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_signup_enabled: Option<bool>,
-    /// `show_as_button` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub show_as_button: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `AddOrganizationConnectionRequestContent` schema of the Management API: the same shape as [`ConnectionForOrganization`].
+pub type AddOrganizationConnectionRequestContent = ConnectionForOrganization;
 
-/// The `AddOrganizationConnectionResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AddOrganizationConnectionResponseContent {
-    /// `assign_membership_on_login` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assign_membership_on_login: Option<bool>,
-    /// `connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection: Option<OrganizationConnectionInformation>,
-    /// `connection_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `is_signup_enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_signup_enabled: Option<bool>,
-    /// `show_as_button` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub show_as_button: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `AddOrganizationConnectionResponseContent` schema of the Management API: the same shape as [`OrganizationConnection`].
+pub type AddOrganizationConnectionResponseContent = OrganizationConnection;
 
 /// The `AddRolePermissionsRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1072,16 +941,8 @@ pub struct AssignGroupRolesRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `AssignOrganizationMemberRolesRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AssignOrganizationMemberRolesRequestContent {
-    /// `roles` (required).
-    pub roles: Vec<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `AssignOrganizationMemberRolesRequestContent` schema of the Management API: the same shape as [`AssignGroupRolesRequestContent`].
+pub type AssignOrganizationMemberRolesRequestContent = AssignGroupRolesRequestContent;
 
 /// The `AssignRoleGroupsRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1105,16 +966,8 @@ pub struct AssignRoleUsersRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `AssignUserRolesRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AssignUserRolesRequestContent {
-    /// `roles` (required).
-    pub roles: Vec<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `AssignUserRolesRequestContent` schema of the Management API: the same shape as [`AssignGroupRolesRequestContent`].
+pub type AssignUserRolesRequestContent = AssignGroupRolesRequestContent;
 
 /// The `AssignmentConfig` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1139,32 +992,8 @@ pub struct AssociateOrganizationClientGrantRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `AssociateOrganizationClientGrantResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AssociateOrganizationClientGrantResponseContent {
-    /// `allow_any_organization` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_any_organization: Option<bool>,
-    /// `audience` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audience: Option<String>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `organization_usage` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_usage: Option<OrganizationUsageEnum>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<Vec<String>>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `AssociateOrganizationClientGrantResponseContent` schema of the Management API: the same shape as [`OrganizationClientGrant`].
+pub type AssociateOrganizationClientGrantResponseContent = OrganizationClientGrant;
 
 open_enum! {
 /// The `AsyncApprovalNotificationsChannelsEnum` schema of the Management API.
@@ -1230,17 +1059,9 @@ pub struct AttackProtectionCaptchaFriendlyCaptchaResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `AttackProtectionCaptchaHcaptchaResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AttackProtectionCaptchaHcaptchaResponseContent {
-    /// `site_key` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub site_key: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `AttackProtectionCaptchaHcaptchaResponseContent` schema of the Management API: the same shape as [`AttackProtectionCaptchaFriendlyCaptchaResponseContent`].
+pub type AttackProtectionCaptchaHcaptchaResponseContent =
+    AttackProtectionCaptchaFriendlyCaptchaResponseContent;
 
 open_enum! {
 /// The `AttackProtectionCaptchaProviderId` schema of the Management API.
@@ -1270,17 +1091,9 @@ pub struct AttackProtectionCaptchaRecaptchaEnterpriseResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `AttackProtectionCaptchaRecaptchaV2ResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AttackProtectionCaptchaRecaptchaV2ResponseContent {
-    /// `site_key` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub site_key: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `AttackProtectionCaptchaRecaptchaV2ResponseContent` schema of the Management API: the same shape as [`AttackProtectionCaptchaFriendlyCaptchaResponseContent`].
+pub type AttackProtectionCaptchaRecaptchaV2ResponseContent =
+    AttackProtectionCaptchaFriendlyCaptchaResponseContent;
 
 /// The `AttackProtectionCaptchaSimpleCaptchaResponseContent` schema of the Management API.
 pub type AttackProtectionCaptchaSimpleCaptchaResponseContent =
@@ -1321,18 +1134,8 @@ pub struct AttackProtectionUpdateCaptchaFriendlyCaptcha {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `AttackProtectionUpdateCaptchaHcaptcha` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AttackProtectionUpdateCaptchaHcaptcha {
-    /// `secret` (required).
-    pub secret: String,
-    /// `site_key` (required).
-    pub site_key: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `AttackProtectionUpdateCaptchaHcaptcha` schema of the Management API: the same shape as [`AttackProtectionUpdateCaptchaFriendlyCaptcha`].
+pub type AttackProtectionUpdateCaptchaHcaptcha = AttackProtectionUpdateCaptchaFriendlyCaptcha;
 
 /// The `AttackProtectionUpdateCaptchaRecaptchaEnterprise` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1349,18 +1152,8 @@ pub struct AttackProtectionUpdateCaptchaRecaptchaEnterprise {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `AttackProtectionUpdateCaptchaRecaptchaV2` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct AttackProtectionUpdateCaptchaRecaptchaV2 {
-    /// `secret` (required).
-    pub secret: String,
-    /// `site_key` (required).
-    pub site_key: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `AttackProtectionUpdateCaptchaRecaptchaV2` schema of the Management API: the same shape as [`AttackProtectionUpdateCaptchaFriendlyCaptcha`].
+pub type AttackProtectionUpdateCaptchaRecaptchaV2 = AttackProtectionUpdateCaptchaFriendlyCaptcha;
 
 open_enum! {
 /// The `AuthenticationMethodTypeEnum` schema of the Management API.

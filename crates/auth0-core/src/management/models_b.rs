@@ -34,23 +34,13 @@ Always = "always",
 }
 }
 
-open_enum! {
-/// The `BotDetectionChallengePolicyPasswordResetFlowEnum` schema of the Management API.
-BotDetectionChallengePolicyPasswordResetFlowEnum {
-Never = "never",
-WhenRisky = "when_risky",
-Always = "always",
-}
-}
+/// The `BotDetectionChallengePolicyPasswordResetFlowEnum` schema of the Management API: the same shape as [`BotDetectionChallengePolicyPasswordFlowEnum`].
+pub type BotDetectionChallengePolicyPasswordResetFlowEnum =
+    BotDetectionChallengePolicyPasswordFlowEnum;
 
-open_enum! {
-/// The `BotDetectionChallengePolicyPasswordlessFlowEnum` schema of the Management API.
-BotDetectionChallengePolicyPasswordlessFlowEnum {
-Never = "never",
-WhenRisky = "when_risky",
-Always = "always",
-}
-}
+/// The `BotDetectionChallengePolicyPasswordlessFlowEnum` schema of the Management API: the same shape as [`BotDetectionChallengePolicyPasswordFlowEnum`].
+pub type BotDetectionChallengePolicyPasswordlessFlowEnum =
+    BotDetectionChallengePolicyPasswordFlowEnum;
 
 /// The `BotDetectionCidrBlock` schema of the Management API.
 pub type BotDetectionCidrBlock = String;
@@ -170,14 +160,8 @@ Sharp = "sharp",
 }
 }
 
-open_enum! {
-/// The `BrandingThemeBordersInputsStyleEnum` schema of the Management API.
-BrandingThemeBordersInputsStyleEnum {
-Pill = "pill",
-Rounded = "rounded",
-Sharp = "sharp",
-}
-}
+/// The `BrandingThemeBordersInputsStyleEnum` schema of the Management API: the same shape as [`BrandingThemeBordersButtonsStyleEnum`].
+pub type BrandingThemeBordersInputsStyleEnum = BrandingThemeBordersButtonsStyleEnum;
 
 /// The `BrandingThemeColors` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -272,50 +256,14 @@ pub struct BrandingThemeFontBodyText {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `BrandingThemeFontButtonsText` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BrandingThemeFontButtonsText {
-    /// `bold` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bold: Option<bool>,
-    /// `size` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<serde_json::Number>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `BrandingThemeFontButtonsText` schema of the Management API: the same shape as [`BrandingThemeFontBodyText`].
+pub type BrandingThemeFontButtonsText = BrandingThemeFontBodyText;
 
-/// The `BrandingThemeFontInputLabels` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BrandingThemeFontInputLabels {
-    /// `bold` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bold: Option<bool>,
-    /// `size` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<serde_json::Number>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `BrandingThemeFontInputLabels` schema of the Management API: the same shape as [`BrandingThemeFontBodyText`].
+pub type BrandingThemeFontInputLabels = BrandingThemeFontBodyText;
 
-/// The `BrandingThemeFontLinks` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BrandingThemeFontLinks {
-    /// `bold` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bold: Option<bool>,
-    /// `size` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<serde_json::Number>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `BrandingThemeFontLinks` schema of the Management API: the same shape as [`BrandingThemeFontBodyText`].
+pub type BrandingThemeFontLinks = BrandingThemeFontBodyText;
 
 open_enum! {
 /// The `BrandingThemeFontLinksStyleEnum` schema of the Management API.
@@ -325,35 +273,11 @@ Underlined = "underlined",
 }
 }
 
-/// The `BrandingThemeFontSubtitle` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BrandingThemeFontSubtitle {
-    /// `bold` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bold: Option<bool>,
-    /// `size` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<serde_json::Number>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `BrandingThemeFontSubtitle` schema of the Management API: the same shape as [`BrandingThemeFontBodyText`].
+pub type BrandingThemeFontSubtitle = BrandingThemeFontBodyText;
 
-/// The `BrandingThemeFontTitle` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BrandingThemeFontTitle {
-    /// `bold` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bold: Option<bool>,
-    /// `size` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<serde_json::Number>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `BrandingThemeFontTitle` schema of the Management API: the same shape as [`BrandingThemeFontBodyText`].
+pub type BrandingThemeFontTitle = BrandingThemeFontBodyText;
 
 /// The `BrandingThemeFonts` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -442,14 +366,8 @@ pub struct BrandingThemeWidget {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `BrandingThemeWidgetHeaderTextAlignmentEnum` schema of the Management API.
-BrandingThemeWidgetHeaderTextAlignmentEnum {
-Center = "center",
-Left = "left",
-Right = "right",
-}
-}
+/// The `BrandingThemeWidgetHeaderTextAlignmentEnum` schema of the Management API: the same shape as [`BrandingThemePageBackgroundPageLayoutEnum`].
+pub type BrandingThemeWidgetHeaderTextAlignmentEnum = BrandingThemePageBackgroundPageLayoutEnum;
 
 open_enum! {
 /// The `BrandingThemeWidgetLogoPositionEnum` schema of the Management API.
@@ -507,25 +425,13 @@ pub struct BreachedPasswordDetectionPreChangePasswordStage {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `BreachedPasswordDetectionPreUserRegistrationShieldsEnum` schema of the Management API.
-BreachedPasswordDetectionPreUserRegistrationShieldsEnum {
-Block = "block",
-AdminNotification = "admin_notification",
-}
-}
+/// The `BreachedPasswordDetectionPreUserRegistrationShieldsEnum` schema of the Management API: the same shape as [`BreachedPasswordDetectionPreChangePasswordShieldsEnum`].
+pub type BreachedPasswordDetectionPreUserRegistrationShieldsEnum =
+    BreachedPasswordDetectionPreChangePasswordShieldsEnum;
 
-/// The `BreachedPasswordDetectionPreUserRegistrationStage` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BreachedPasswordDetectionPreUserRegistrationStage {
-    /// `shields` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shields: Option<Vec<BreachedPasswordDetectionPreUserRegistrationShieldsEnum>>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `BreachedPasswordDetectionPreUserRegistrationStage` schema of the Management API: the same shape as [`BreachedPasswordDetectionPreChangePasswordStage`].
+pub type BreachedPasswordDetectionPreUserRegistrationStage =
+    BreachedPasswordDetectionPreChangePasswordStage;
 
 open_enum! {
 /// The `BreachedPasswordDetectionShieldsEnum` schema of the Management API.

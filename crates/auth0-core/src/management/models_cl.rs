@@ -356,17 +356,8 @@ pub struct ClientAddonEchoSign {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ClientAddonEgnyte` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ClientAddonEgnyte {
-    /// `domain` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ClientAddonEgnyte` schema of the Management API: the same shape as [`ClientAddonEchoSign`].
+pub type ClientAddonEgnyte = ClientAddonEchoSign;
 
 /// The `ClientAddonFirebase` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -466,17 +457,8 @@ pub struct ClientAddonOffice365 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ClientAddonRMS` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ClientAddonRMS {
-    /// `url` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ClientAddonRMS` schema of the Management API: the same shape as [`ClientAddonMSCRM`].
+pub type ClientAddonRMS = ClientAddonMSCRM;
 
 /// The `ClientAddonSAML` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -625,20 +607,8 @@ pub struct ClientAddonSAPAPI {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ClientAddonSSOIntegration` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ClientAddonSSOIntegration {
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `version` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ClientAddonSSOIntegration` schema of the Management API: the same shape as [`ActionModuleDependency`].
+pub type ClientAddonSSOIntegration = ActionModuleDependency;
 
 /// The `ClientAddonSalesforce` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -677,30 +647,8 @@ pub struct ClientAddonSalesforceAPI {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ClientAddonSalesforceSandboxAPI` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ClientAddonSalesforceSandboxAPI {
-    /// `clientid` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clientid: Option<String>,
-    /// `communityName` (optional).
-    #[serde(
-        rename = "communityName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub community_name: Option<String>,
-    /// `community_url_section` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub community_url_section: Option<String>,
-    /// `principal` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub principal: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ClientAddonSalesforceSandboxAPI` schema of the Management API: the same shape as [`ClientAddonSalesforceAPI`].
+pub type ClientAddonSalesforceSandboxAPI = ClientAddonSalesforceAPI;
 
 /// The `ClientAddonSentry` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -806,17 +754,8 @@ pub struct ClientAddonZendesk {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ClientAddonZoom` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ClientAddonZoom {
-    /// `account` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ClientAddonZoom` schema of the Management API: the same shape as [`ClientAddonNewRelic`].
+pub type ClientAddonZoom = ClientAddonNewRelic;
 
 /// The `ClientAddons` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1210,14 +1149,8 @@ Require = "require",
 }
 }
 
-open_enum! {
-/// The `ClientGrantOrganizationUsageEnum` schema of the Management API.
-ClientGrantOrganizationUsageEnum {
-Deny = "deny",
-Allow = "allow",
-Require = "require",
-}
-}
+/// The `ClientGrantOrganizationUsageEnum` schema of the Management API: the same shape as [`ClientGrantOrganizationNullableUsageEnum`].
+pub type ClientGrantOrganizationUsageEnum = ClientGrantOrganizationNullableUsageEnum;
 
 /// The `ClientGrantResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1384,27 +1317,8 @@ pub struct ClientMyOrganizationPatchConfiguration {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ClientMyOrganizationPostConfiguration` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ClientMyOrganizationPostConfiguration {
-    /// `allowed_strategies` (required).
-    pub allowed_strategies: Vec<ClientMyOrganizationConfigurationAllowedStrategiesEnum>,
-    /// `connection_deletion_behavior` (required).
-    pub connection_deletion_behavior: ClientMyOrganizationDeletionBehaviorEnum,
-    /// `connection_profile_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_profile_id: Option<String>,
-    /// `invitation_landing_client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invitation_landing_client_id: Option<String>,
-    /// `user_attribute_profile_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_attribute_profile_id: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ClientMyOrganizationPostConfiguration` schema of the Management API: the same shape as [`ClientMyOrganizationPatchConfiguration`].
+pub type ClientMyOrganizationPostConfiguration = ClientMyOrganizationPatchConfiguration;
 
 /// The `ClientMyOrganizationResponseConfiguration` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1515,32 +1429,14 @@ PostLoginPrompt = "post_login_prompt",
 }
 }
 
-open_enum! {
-/// The `ClientOrganizationRequireBehaviorPatchEnum` schema of the Management API.
-ClientOrganizationRequireBehaviorPatchEnum {
-NoPrompt = "no_prompt",
-PreLoginPrompt = "pre_login_prompt",
-PostLoginPrompt = "post_login_prompt",
-}
-}
+/// The `ClientOrganizationRequireBehaviorPatchEnum` schema of the Management API: the same shape as [`ClientOrganizationRequireBehaviorEnum`].
+pub type ClientOrganizationRequireBehaviorPatchEnum = ClientOrganizationRequireBehaviorEnum;
 
-open_enum! {
-/// The `ClientOrganizationUsageEnum` schema of the Management API.
-ClientOrganizationUsageEnum {
-Deny = "deny",
-Allow = "allow",
-Require = "require",
-}
-}
+/// The `ClientOrganizationUsageEnum` schema of the Management API: the same shape as [`ClientGrantOrganizationNullableUsageEnum`].
+pub type ClientOrganizationUsageEnum = ClientGrantOrganizationNullableUsageEnum;
 
-open_enum! {
-/// The `ClientOrganizationUsagePatchEnum` schema of the Management API.
-ClientOrganizationUsagePatchEnum {
-Deny = "deny",
-Allow = "allow",
-Require = "require",
-}
-}
+/// The `ClientOrganizationUsagePatchEnum` schema of the Management API: the same shape as [`ClientGrantOrganizationNullableUsageEnum`].
+pub type ClientOrganizationUsagePatchEnum = ClientGrantOrganizationNullableUsageEnum;
 
 open_enum! {
 /// The `ClientRedirectionPolicyEnum` schema of the Management API.
@@ -1737,14 +1633,8 @@ ClientSecretBasic = "client_secret_basic",
 }
 }
 
-open_enum! {
-/// The `ClientTokenEndpointAuthMethodOrNullEnum` schema of the Management API.
-ClientTokenEndpointAuthMethodOrNullEnum {
-None = "none",
-ClientSecretPost = "client_secret_post",
-ClientSecretBasic = "client_secret_basic",
-}
-}
+/// The `ClientTokenEndpointAuthMethodOrNullEnum` schema of the Management API: the same shape as [`ClientTokenEndpointAuthMethodEnum`].
+pub type ClientTokenEndpointAuthMethodOrNullEnum = ClientTokenEndpointAuthMethodEnum;
 
 /// The `ClientTokenExchangeConfiguration` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

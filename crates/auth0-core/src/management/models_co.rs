@@ -495,20 +495,8 @@ impl Default for ConnectionDecryptionKeySAML {
     }
 }
 
-/// A shape used inside [`ConnectionDecryptionKeySAML`] (inline in the spec).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionDecryptionKeySAML1 {
-    /// `cert` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cert: Option<String>,
-    /// `key` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// A shape used inside [`ConnectionDecryptionKeySAML`] (inline in the spec): the same shape as [`ConnectionSigningKeySAML`].
+pub type ConnectionDecryptionKeySAML1 = ConnectionSigningKeySAML;
 
 /// The `ConnectionDestinationUrlSAML` schema of the Management API.
 pub type ConnectionDestinationUrlSAML = ConnectionHttpsUrlWithHttpFallback255;
@@ -699,24 +687,8 @@ pub type ConnectionFieldsMap = std::collections::BTreeMap<String, String>;
 /// The `ConnectionFieldsMapSAML` schema of the Management API.
 pub type ConnectionFieldsMapSAML = std::collections::BTreeMap<String, ConnectionFieldsMapSAMLValue>;
 
-/// A shape used inside [`ConnectionFieldsMapSAML`] (inline in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ConnectionFieldsMapSAMLValue {
-    /// The `String` shape.
-    String(String),
-    /// The `Array` shape.
-    Array(Vec<String>),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for ConnectionFieldsMapSAMLValue {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// A shape used inside [`ConnectionFieldsMapSAML`] (inline in the spec): the same shape as [`ConnectionScopeOAuth2`].
+pub type ConnectionFieldsMapSAMLValue = ConnectionScopeOAuth2;
 
 /// The `ConnectionForList` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1766,59 +1738,11 @@ pub struct ConnectionOptionsBitbucket {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ConnectionOptionsBitly` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionOptionsBitly {
-    /// `client_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_id: Nullable<ConnectionClientId>,
-    /// `client_secret` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_secret: Nullable<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
-    /// `scope` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub scope: Nullable<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
-    /// `upstream_params` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionOptionsBitly` schema of the Management API: the same shape as [`ConnectionOptionsBaidu`].
+pub type ConnectionOptionsBitly = ConnectionOptionsBaidu;
 
-/// The `ConnectionOptionsBox` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionOptionsBox {
-    /// `client_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_id: Nullable<ConnectionClientId>,
-    /// `client_secret` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_secret: Nullable<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
-    /// `scope` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub scope: Nullable<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
-    /// `upstream_params` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionOptionsBox` schema of the Management API: the same shape as [`ConnectionOptionsBaidu`].
+pub type ConnectionOptionsBox = ConnectionOptionsBaidu;
 
 /// The `ConnectionOptionsClientIdGithub` schema of the Management API.
 pub type ConnectionOptionsClientIdGithub = String;
@@ -2010,89 +1934,17 @@ pub struct ConnectionOptionsCommonSAML {
 /// The `ConnectionOptionsCustom` schema of the Management API.
 pub type ConnectionOptionsCustom = serde_json::Map<String, serde_json::Value>;
 
-/// The `ConnectionOptionsDaccount` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionOptionsDaccount {
-    /// `client_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_id: Nullable<ConnectionClientId>,
-    /// `client_secret` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_secret: Nullable<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
-    /// `scope` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub scope: Nullable<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
-    /// `upstream_params` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionOptionsDaccount` schema of the Management API: the same shape as [`ConnectionOptionsBaidu`].
+pub type ConnectionOptionsDaccount = ConnectionOptionsBaidu;
 
 /// The `ConnectionOptionsDeflateSAML` schema of the Management API.
 pub type ConnectionOptionsDeflateSAML = bool;
 
-/// The `ConnectionOptionsDropbox` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionOptionsDropbox {
-    /// `client_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_id: Nullable<ConnectionClientId>,
-    /// `client_secret` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_secret: Nullable<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
-    /// `scope` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub scope: Nullable<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
-    /// `upstream_params` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionOptionsDropbox` schema of the Management API: the same shape as [`ConnectionOptionsBaidu`].
+pub type ConnectionOptionsDropbox = ConnectionOptionsBaidu;
 
-/// The `ConnectionOptionsDwolla` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionOptionsDwolla {
-    /// `client_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_id: Nullable<ConnectionClientId>,
-    /// `client_secret` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_secret: Nullable<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
-    /// `scope` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub scope: Nullable<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
-    /// `upstream_params` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionOptionsDwolla` schema of the Management API: the same shape as [`ConnectionOptionsBaidu`].
+pub type ConnectionOptionsDwolla = ConnectionOptionsBaidu;
 
 /// The `ConnectionOptionsEmail` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2339,32 +2191,8 @@ pub struct ConnectionOptionsFacebook {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ConnectionOptionsFitbit` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionOptionsFitbit {
-    /// `client_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_id: Nullable<ConnectionClientId>,
-    /// `client_secret` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_secret: Nullable<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
-    /// `scope` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub scope: Nullable<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
-    /// `upstream_params` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionOptionsFitbit` schema of the Management API: the same shape as [`ConnectionOptionsBaidu`].
+pub type ConnectionOptionsFitbit = ConnectionOptionsBaidu;
 
 /// The `ConnectionOptionsFreeformScopesGithub` schema of the Management API.
 pub type ConnectionOptionsFreeformScopesGithub = ConnectionScopeArray;
@@ -2810,32 +2638,8 @@ pub struct ConnectionOptionsIdpinitiatedSAML {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ConnectionOptionsInstagram` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionOptionsInstagram {
-    /// `client_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_id: Nullable<ConnectionClientId>,
-    /// `client_secret` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_secret: Nullable<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
-    /// `scope` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub scope: Nullable<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
-    /// `upstream_params` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionOptionsInstagram` schema of the Management API: the same shape as [`ConnectionOptionsBaidu`].
+pub type ConnectionOptionsInstagram = ConnectionOptionsBaidu;
 
 /// The `ConnectionOptionsLine` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2976,29 +2780,8 @@ pub struct ConnectionOptionsOAuth1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ConnectionOptionsOAuth1Common` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionOptionsOAuth1Common {
-    /// `client_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_id: Nullable<String>,
-    /// `client_secret` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_secret: Nullable<String>,
-    /// `non_persistent_attrs` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
-    /// `set_user_root_attributes` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
-    /// `upstream_params` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionOptionsOAuth1Common` schema of the Management API: the same shape as [`ConnectionOptionsEvernote`].
+pub type ConnectionOptionsOAuth1Common = ConnectionOptionsEvernote;
 
 /// The `ConnectionOptionsOAuth2` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3092,32 +2875,8 @@ pub struct ConnectionOptionsOAuth2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ConnectionOptionsOAuth2Common` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionOptionsOAuth2Common {
-    /// `client_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_id: Nullable<ConnectionClientId>,
-    /// `client_secret` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_secret: Nullable<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
-    /// `scope` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub scope: Nullable<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
-    /// `upstream_params` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionOptionsOAuth2Common` schema of the Management API: the same shape as [`ConnectionOptionsBaidu`].
+pub type ConnectionOptionsOAuth2Common = ConnectionOptionsBaidu;
 
 /// The `ConnectionOptionsOIDC` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3339,20 +3098,8 @@ pub struct ConnectionOptionsOIDCMetadata {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ConnectionOptionsOffice365` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionOptionsOffice365 {
-    /// `client_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_id: Nullable<ConnectionClientId>,
-    /// `client_secret` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_secret: Nullable<ConnectionClientSecret>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionOptionsOffice365` schema of the Management API: the same shape as [`ConnectionOptionsAuth0OIDC`].
+pub type ConnectionOptionsOffice365 = ConnectionOptionsAuth0OIDC;
 
 /// The `ConnectionOptionsOkta` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3585,32 +3332,8 @@ pub struct ConnectionOptionsPingFederate {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ConnectionOptionsPlanningCenter` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionOptionsPlanningCenter {
-    /// `client_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_id: Nullable<ConnectionClientId>,
-    /// `client_secret` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_secret: Nullable<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
-    /// `scope` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub scope: Nullable<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
-    /// `upstream_params` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionOptionsPlanningCenter` schema of the Management API: the same shape as [`ConnectionOptionsBaidu`].
+pub type ConnectionOptionsPlanningCenter = ConnectionOptionsBaidu;
 
 open_enum! {
 /// The `ConnectionOptionsProtocolEnumTwitter` schema of the Management API.
@@ -3918,140 +3641,20 @@ pub type ConnectionOptionsScopeGithub = ConnectionScopeArray;
 /// The `ConnectionOptionsScopeTwitter` schema of the Management API.
 pub type ConnectionOptionsScopeTwitter = ConnectionScopeArray;
 
-/// The `ConnectionOptionsSharepoint` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionOptionsSharepoint {
-    /// `client_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_id: Nullable<ConnectionClientId>,
-    /// `client_secret` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_secret: Nullable<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
-    /// `scope` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub scope: Nullable<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
-    /// `upstream_params` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionOptionsSharepoint` schema of the Management API: the same shape as [`ConnectionOptionsBaidu`].
+pub type ConnectionOptionsSharepoint = ConnectionOptionsBaidu;
 
-/// The `ConnectionOptionsShop` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionOptionsShop {
-    /// `client_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_id: Nullable<ConnectionClientId>,
-    /// `client_secret` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_secret: Nullable<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
-    /// `scope` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub scope: Nullable<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
-    /// `upstream_params` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionOptionsShop` schema of the Management API: the same shape as [`ConnectionOptionsBaidu`].
+pub type ConnectionOptionsShop = ConnectionOptionsBaidu;
 
-/// The `ConnectionOptionsShopify` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionOptionsShopify {
-    /// `client_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_id: Nullable<ConnectionClientId>,
-    /// `client_secret` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_secret: Nullable<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
-    /// `scope` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub scope: Nullable<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
-    /// `upstream_params` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionOptionsShopify` schema of the Management API: the same shape as [`ConnectionOptionsBaidu`].
+pub type ConnectionOptionsShopify = ConnectionOptionsBaidu;
 
-/// The `ConnectionOptionsSoundcloud` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionOptionsSoundcloud {
-    /// `client_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_id: Nullable<ConnectionClientId>,
-    /// `client_secret` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_secret: Nullable<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
-    /// `scope` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub scope: Nullable<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
-    /// `upstream_params` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionOptionsSoundcloud` schema of the Management API: the same shape as [`ConnectionOptionsBaidu`].
+pub type ConnectionOptionsSoundcloud = ConnectionOptionsBaidu;
 
-/// The `ConnectionOptionsThirtySevenSignals` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionOptionsThirtySevenSignals {
-    /// `client_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_id: Nullable<ConnectionClientId>,
-    /// `client_secret` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_secret: Nullable<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
-    /// `scope` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub scope: Nullable<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
-    /// `upstream_params` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionOptionsThirtySevenSignals` schema of the Management API: the same shape as [`ConnectionOptionsBaidu`].
+pub type ConnectionOptionsThirtySevenSignals = ConnectionOptionsBaidu;
 
 /// The `ConnectionOptionsTwitter` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4098,86 +3701,14 @@ pub struct ConnectionOptionsTwitter {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ConnectionOptionsUntappd` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionOptionsUntappd {
-    /// `client_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_id: Nullable<ConnectionClientId>,
-    /// `client_secret` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_secret: Nullable<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
-    /// `scope` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub scope: Nullable<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
-    /// `upstream_params` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionOptionsUntappd` schema of the Management API: the same shape as [`ConnectionOptionsBaidu`].
+pub type ConnectionOptionsUntappd = ConnectionOptionsBaidu;
 
-/// The `ConnectionOptionsVkontakte` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionOptionsVkontakte {
-    /// `client_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_id: Nullable<ConnectionClientId>,
-    /// `client_secret` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_secret: Nullable<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
-    /// `scope` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub scope: Nullable<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
-    /// `upstream_params` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionOptionsVkontakte` schema of the Management API: the same shape as [`ConnectionOptionsBaidu`].
+pub type ConnectionOptionsVkontakte = ConnectionOptionsBaidu;
 
-/// The `ConnectionOptionsWeibo` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionOptionsWeibo {
-    /// `client_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_id: Nullable<ConnectionClientId>,
-    /// `client_secret` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_secret: Nullable<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
-    /// `scope` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub scope: Nullable<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
-    /// `upstream_params` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionOptionsWeibo` schema of the Management API: the same shape as [`ConnectionOptionsBaidu`].
+pub type ConnectionOptionsWeibo = ConnectionOptionsBaidu;
 
 /// The `ConnectionOptionsWindowsLive` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4386,98 +3917,17 @@ pub struct ConnectionOptionsWindowsLive {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ConnectionOptionsWordpress` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionOptionsWordpress {
-    /// `client_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_id: Nullable<ConnectionClientId>,
-    /// `client_secret` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_secret: Nullable<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
-    /// `scope` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub scope: Nullable<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
-    /// `upstream_params` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionOptionsWordpress` schema of the Management API: the same shape as [`ConnectionOptionsBaidu`].
+pub type ConnectionOptionsWordpress = ConnectionOptionsBaidu;
 
-/// The `ConnectionOptionsYahoo` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionOptionsYahoo {
-    /// `client_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_id: Nullable<ConnectionClientId>,
-    /// `client_secret` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_secret: Nullable<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
-    /// `scope` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub scope: Nullable<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
-    /// `upstream_params` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionOptionsYahoo` schema of the Management API: the same shape as [`ConnectionOptionsBaidu`].
+pub type ConnectionOptionsYahoo = ConnectionOptionsBaidu;
 
-/// The `ConnectionOptionsYandex` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionOptionsYandex {
-    /// `client_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_id: Nullable<ConnectionClientId>,
-    /// `client_secret` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_secret: Nullable<ConnectionClientSecret>,
-    /// `non_persistent_attrs` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub non_persistent_attrs: Nullable<ConnectionNonPersistentAttrs>,
-    /// `scope` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub scope: Nullable<ConnectionScopeOAuth2>,
-    /// `set_user_root_attributes` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub set_user_root_attributes: Nullable<ConnectionSetUserRootAttributesEnum>,
-    /// `upstream_params` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionOptionsYandex` schema of the Management API: the same shape as [`ConnectionOptionsBaidu`].
+pub type ConnectionOptionsYandex = ConnectionOptionsBaidu;
 
-/// The `ConnectionPasskeyAuthenticationMethod` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionPasskeyAuthenticationMethod {
-    /// `enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionPasskeyAuthenticationMethod` schema of the Management API: the same shape as [`ConnectionEmailOtpAuthenticationMethod`].
+pub type ConnectionPasskeyAuthenticationMethod = ConnectionEmailOtpAuthenticationMethod;
 
 open_enum! {
 /// The `ConnectionPasskeyChallengeUIEnum` schema of the Management API.
@@ -4685,17 +4135,8 @@ Excellent = "excellent",
 }
 }
 
-/// The `ConnectionPhoneOtpAuthenticationMethod` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionPhoneOtpAuthenticationMethod {
-    /// `enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionPhoneOtpAuthenticationMethod` schema of the Management API: the same shape as [`ConnectionEmailOtpAuthenticationMethod`].
+pub type ConnectionPhoneOtpAuthenticationMethod = ConnectionEmailOtpAuthenticationMethod;
 
 /// The `ConnectionPingFederateBaseUrl` schema of the Management API.
 pub type ConnectionPingFederateBaseUrl = ConnectionPingFederateBaseUrlPingFederate;
@@ -4773,14 +4214,9 @@ Required = "required",
 }
 }
 
-open_enum! {
-/// The `ConnectionProfileOrganizationShowAsButtonEnum` schema of the Management API.
-ConnectionProfileOrganizationShowAsButtonEnum {
-None = "none",
-Optional = "optional",
-Required = "required",
-}
-}
+/// The `ConnectionProfileOrganizationShowAsButtonEnum` schema of the Management API: the same shape as [`ConnectionProfileOrganizationAssignMembershipOnLoginEnum`].
+pub type ConnectionProfileOrganizationShowAsButtonEnum =
+    ConnectionProfileOrganizationAssignMembershipOnLoginEnum;
 
 /// The `ConnectionProfileStrategyOverride` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5511,87 +4947,11 @@ pub struct ConnectionResponseContentBitbucket {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ConnectionResponseContentBitly` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionResponseContentBitly {
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<ConnectionAuthenticationPurpose>,
-    /// `connected_accounts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_accounts: Option<ConnectionConnectedAccountsPurpose>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionId>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsBitly>,
-    /// `realms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realms: Option<ConnectionRealms>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionResponseContentBitly` schema of the Management API: the same shape as [`ConnectionResponseContentBaidu`].
+pub type ConnectionResponseContentBitly = ConnectionResponseContentBaidu;
 
-/// The `ConnectionResponseContentBox` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionResponseContentBox {
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<ConnectionAuthenticationPurpose>,
-    /// `connected_accounts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_accounts: Option<ConnectionConnectedAccountsPurpose>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionId>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsBox>,
-    /// `realms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realms: Option<ConnectionRealms>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionResponseContentBox` schema of the Management API: the same shape as [`ConnectionResponseContentBaidu`].
+pub type ConnectionResponseContentBox = ConnectionResponseContentBaidu;
 
 /// The `ConnectionResponseContentCustom` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5637,128 +4997,14 @@ pub struct ConnectionResponseContentCustom {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ConnectionResponseContentDaccount` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionResponseContentDaccount {
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<ConnectionAuthenticationPurpose>,
-    /// `connected_accounts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_accounts: Option<ConnectionConnectedAccountsPurpose>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionId>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsDaccount>,
-    /// `realms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realms: Option<ConnectionRealms>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionResponseContentDaccount` schema of the Management API: the same shape as [`ConnectionResponseContentBaidu`].
+pub type ConnectionResponseContentDaccount = ConnectionResponseContentBaidu;
 
-/// The `ConnectionResponseContentDropbox` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionResponseContentDropbox {
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<ConnectionAuthenticationPurpose>,
-    /// `connected_accounts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_accounts: Option<ConnectionConnectedAccountsPurpose>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionId>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsDropbox>,
-    /// `realms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realms: Option<ConnectionRealms>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionResponseContentDropbox` schema of the Management API: the same shape as [`ConnectionResponseContentBaidu`].
+pub type ConnectionResponseContentDropbox = ConnectionResponseContentBaidu;
 
-/// The `ConnectionResponseContentDwolla` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionResponseContentDwolla {
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<ConnectionAuthenticationPurpose>,
-    /// `connected_accounts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_accounts: Option<ConnectionConnectedAccountsPurpose>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionId>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsDwolla>,
-    /// `realms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realms: Option<ConnectionRealms>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionResponseContentDwolla` schema of the Management API: the same shape as [`ConnectionResponseContentBaidu`].
+pub type ConnectionResponseContentDwolla = ConnectionResponseContentBaidu;
 
 /// The `ConnectionResponseContentEmail` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5842,46 +5088,8 @@ pub struct ConnectionResponseContentEvernote {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ConnectionResponseContentEvernoteSandbox` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionResponseContentEvernoteSandbox {
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<ConnectionAuthenticationPurpose>,
-    /// `connected_accounts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_accounts: Option<ConnectionConnectedAccountsPurpose>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionId>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsEvernote>,
-    /// `realms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realms: Option<ConnectionRealms>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionResponseContentEvernoteSandbox` schema of the Management API: the same shape as [`ConnectionResponseContentEvernote`].
+pub type ConnectionResponseContentEvernoteSandbox = ConnectionResponseContentEvernote;
 
 /// The `ConnectionResponseContentExact` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5965,46 +5173,8 @@ pub struct ConnectionResponseContentFacebook {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ConnectionResponseContentFitbit` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionResponseContentFitbit {
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<ConnectionAuthenticationPurpose>,
-    /// `connected_accounts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_accounts: Option<ConnectionConnectedAccountsPurpose>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionId>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsFitbit>,
-    /// `realms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realms: Option<ConnectionRealms>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionResponseContentFitbit` schema of the Management API: the same shape as [`ConnectionResponseContentBaidu`].
+pub type ConnectionResponseContentFitbit = ConnectionResponseContentBaidu;
 
 /// The `ConnectionResponseContentGitHub` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -6179,46 +5349,8 @@ pub struct ConnectionResponseContentIP {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ConnectionResponseContentInstagram` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionResponseContentInstagram {
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<ConnectionAuthenticationPurpose>,
-    /// `connected_accounts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_accounts: Option<ConnectionConnectedAccountsPurpose>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionId>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsInstagram>,
-    /// `realms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realms: Option<ConnectionRealms>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionResponseContentInstagram` schema of the Management API: the same shape as [`ConnectionResponseContentBaidu`].
+pub type ConnectionResponseContentInstagram = ConnectionResponseContentBaidu;
 
 /// The `ConnectionResponseContentLine` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -6566,46 +5698,8 @@ pub struct ConnectionResponseContentPaypal {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ConnectionResponseContentPaypalSandbox` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionResponseContentPaypalSandbox {
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<ConnectionAuthenticationPurpose>,
-    /// `connected_accounts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_accounts: Option<ConnectionConnectedAccountsPurpose>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionId>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsPaypal>,
-    /// `realms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realms: Option<ConnectionRealms>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionResponseContentPaypalSandbox` schema of the Management API: the same shape as [`ConnectionResponseContentPaypal`].
+pub type ConnectionResponseContentPaypalSandbox = ConnectionResponseContentPaypal;
 
 /// The `ConnectionResponseContentPingFederate` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -6654,46 +5748,8 @@ pub struct ConnectionResponseContentPingFederate {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ConnectionResponseContentPlanningCenter` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionResponseContentPlanningCenter {
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<ConnectionAuthenticationPurpose>,
-    /// `connected_accounts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_accounts: Option<ConnectionConnectedAccountsPurpose>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionId>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsPlanningCenter>,
-    /// `realms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realms: Option<ConnectionRealms>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionResponseContentPlanningCenter` schema of the Management API: the same shape as [`ConnectionResponseContentBaidu`].
+pub type ConnectionResponseContentPlanningCenter = ConnectionResponseContentBaidu;
 
 /// The `ConnectionResponseContentSAML` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -6865,46 +5921,8 @@ pub struct ConnectionResponseContentSalesforceCommunity {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ConnectionResponseContentSalesforceSandbox` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionResponseContentSalesforceSandbox {
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<ConnectionAuthenticationPurpose>,
-    /// `connected_accounts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_accounts: Option<ConnectionConnectedAccountsPurpose>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionId>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsSalesforce>,
-    /// `realms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realms: Option<ConnectionRealms>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionResponseContentSalesforceSandbox` schema of the Management API: the same shape as [`ConnectionResponseContentSalesforce`].
+pub type ConnectionResponseContentSalesforceSandbox = ConnectionResponseContentSalesforce;
 
 /// The `ConnectionResponseContentSharepoint` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -6950,169 +5968,17 @@ pub struct ConnectionResponseContentSharepoint {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ConnectionResponseContentShop` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionResponseContentShop {
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<ConnectionAuthenticationPurpose>,
-    /// `connected_accounts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_accounts: Option<ConnectionConnectedAccountsPurpose>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionId>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsShop>,
-    /// `realms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realms: Option<ConnectionRealms>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionResponseContentShop` schema of the Management API: the same shape as [`ConnectionResponseContentBaidu`].
+pub type ConnectionResponseContentShop = ConnectionResponseContentBaidu;
 
-/// The `ConnectionResponseContentShopify` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionResponseContentShopify {
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<ConnectionAuthenticationPurpose>,
-    /// `connected_accounts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_accounts: Option<ConnectionConnectedAccountsPurpose>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionId>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsShopify>,
-    /// `realms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realms: Option<ConnectionRealms>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionResponseContentShopify` schema of the Management API: the same shape as [`ConnectionResponseContentBaidu`].
+pub type ConnectionResponseContentShopify = ConnectionResponseContentBaidu;
 
-/// The `ConnectionResponseContentSoundcloud` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionResponseContentSoundcloud {
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<ConnectionAuthenticationPurpose>,
-    /// `connected_accounts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_accounts: Option<ConnectionConnectedAccountsPurpose>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionId>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsSoundcloud>,
-    /// `realms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realms: Option<ConnectionRealms>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionResponseContentSoundcloud` schema of the Management API: the same shape as [`ConnectionResponseContentBaidu`].
+pub type ConnectionResponseContentSoundcloud = ConnectionResponseContentBaidu;
 
-/// The `ConnectionResponseContentThirtySevenSignals` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionResponseContentThirtySevenSignals {
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<ConnectionAuthenticationPurpose>,
-    /// `connected_accounts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_accounts: Option<ConnectionConnectedAccountsPurpose>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionId>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsThirtySevenSignals>,
-    /// `realms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realms: Option<ConnectionRealms>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionResponseContentThirtySevenSignals` schema of the Management API: the same shape as [`ConnectionResponseContentBaidu`].
+pub type ConnectionResponseContentThirtySevenSignals = ConnectionResponseContentBaidu;
 
 /// The `ConnectionResponseContentTwitter` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -7155,128 +6021,14 @@ pub struct ConnectionResponseContentTwitter {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ConnectionResponseContentUntappd` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionResponseContentUntappd {
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<ConnectionAuthenticationPurpose>,
-    /// `connected_accounts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_accounts: Option<ConnectionConnectedAccountsPurpose>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionId>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsUntappd>,
-    /// `realms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realms: Option<ConnectionRealms>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionResponseContentUntappd` schema of the Management API: the same shape as [`ConnectionResponseContentBaidu`].
+pub type ConnectionResponseContentUntappd = ConnectionResponseContentBaidu;
 
-/// The `ConnectionResponseContentVkontakte` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionResponseContentVkontakte {
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<ConnectionAuthenticationPurpose>,
-    /// `connected_accounts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_accounts: Option<ConnectionConnectedAccountsPurpose>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionId>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsVkontakte>,
-    /// `realms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realms: Option<ConnectionRealms>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionResponseContentVkontakte` schema of the Management API: the same shape as [`ConnectionResponseContentBaidu`].
+pub type ConnectionResponseContentVkontakte = ConnectionResponseContentBaidu;
 
-/// The `ConnectionResponseContentWeibo` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionResponseContentWeibo {
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<ConnectionAuthenticationPurpose>,
-    /// `connected_accounts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_accounts: Option<ConnectionConnectedAccountsPurpose>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionId>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsWeibo>,
-    /// `realms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realms: Option<ConnectionRealms>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionResponseContentWeibo` schema of the Management API: the same shape as [`ConnectionResponseContentBaidu`].
+pub type ConnectionResponseContentWeibo = ConnectionResponseContentBaidu;
 
 /// The `ConnectionResponseContentWindowsLive` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -7319,128 +6071,14 @@ pub struct ConnectionResponseContentWindowsLive {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ConnectionResponseContentWordpress` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionResponseContentWordpress {
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<ConnectionAuthenticationPurpose>,
-    /// `connected_accounts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_accounts: Option<ConnectionConnectedAccountsPurpose>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionId>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsWordpress>,
-    /// `realms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realms: Option<ConnectionRealms>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionResponseContentWordpress` schema of the Management API: the same shape as [`ConnectionResponseContentBaidu`].
+pub type ConnectionResponseContentWordpress = ConnectionResponseContentBaidu;
 
-/// The `ConnectionResponseContentYahoo` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionResponseContentYahoo {
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<ConnectionAuthenticationPurpose>,
-    /// `connected_accounts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_accounts: Option<ConnectionConnectedAccountsPurpose>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionId>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsYahoo>,
-    /// `realms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realms: Option<ConnectionRealms>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionResponseContentYahoo` schema of the Management API: the same shape as [`ConnectionResponseContentBaidu`].
+pub type ConnectionResponseContentYahoo = ConnectionResponseContentBaidu;
 
-/// The `ConnectionResponseContentYandex` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectionResponseContentYandex {
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<ConnectionAuthenticationPurpose>,
-    /// `connected_accounts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_accounts: Option<ConnectionConnectedAccountsPurpose>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionId>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsYandex>,
-    /// `realms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realms: Option<ConnectionRealms>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ConnectionResponseContentYandex` schema of the Management API: the same shape as [`ConnectionResponseContentBaidu`].
+pub type ConnectionResponseContentYandex = ConnectionResponseContentBaidu;
 
 /// The `ConnectionResponseModesSupported` schema of the Management API.
 pub type ConnectionResponseModesSupported = Vec<String>;
@@ -7767,18 +6405,8 @@ PrivateKeyJwt = "private_key_jwt",
 /// The `ConnectionTokenEndpointAuthMethodsSupported` schema of the Management API.
 pub type ConnectionTokenEndpointAuthMethodsSupported = Vec<String>;
 
-open_enum! {
-/// The `ConnectionTokenEndpointAuthSigningAlgEnum` schema of the Management API.
-ConnectionTokenEndpointAuthSigningAlgEnum {
-ES256 = "ES256",
-ES384 = "ES384",
-PS256 = "PS256",
-PS384 = "PS384",
-RS256 = "RS256",
-RS384 = "RS384",
-RS512 = "RS512",
-}
-}
+/// The `ConnectionTokenEndpointAuthSigningAlgEnum` schema of the Management API: the same shape as [`ConnectionIdTokenSignedResponseAlgEnum`].
+pub type ConnectionTokenEndpointAuthSigningAlgEnum = ConnectionIdTokenSignedResponseAlgEnum;
 
 /// The `ConnectionTokenEndpointAuthSigningAlgValuesSupported` schema of the Management API.
 pub type ConnectionTokenEndpointAuthSigningAlgValuesSupported = Vec<String>;

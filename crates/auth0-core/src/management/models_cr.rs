@@ -73,35 +73,8 @@ pub struct CreateActionModuleResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateActionModuleVersionResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateActionModuleVersionResponseContent {
-    /// `code` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `dependencies` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dependencies: Option<Vec<ActionModuleDependency>>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `module_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub module_id: Option<String>,
-    /// `secrets` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secrets: Option<Vec<ActionModuleSecret>>,
-    /// `version_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version_number: Option<i64>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateActionModuleVersionResponseContent` schema of the Management API: the same shape as [`ActionModuleVersion`].
+pub type CreateActionModuleVersionResponseContent = ActionModuleVersion;
 
 /// The `CreateActionRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -134,65 +107,8 @@ pub struct CreateActionRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateActionResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateActionResponseContent {
-    /// `all_changes_deployed` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub all_changes_deployed: Option<bool>,
-    /// `built_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub built_at: Nullable<String>,
-    /// `code` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `dependencies` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dependencies: Option<Vec<ActionVersionDependency>>,
-    /// `deploy` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deploy: Option<bool>,
-    /// `deployed_version` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployed_version: Option<ActionDeployedVersion>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `installed_integration_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub installed_integration_id: Option<String>,
-    /// `integration` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integration: Option<Integration>,
-    /// `modules` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modules: Option<Vec<ActionModuleReference>>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `runtime` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime: Option<String>,
-    /// `secrets` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secrets: Option<Vec<ActionSecretResponse>>,
-    /// `status` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ActionBuildStatusEnum>,
-    /// `supported_triggers` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supported_triggers: Option<Vec<ActionTrigger>>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateActionResponseContent` schema of the Management API: the same shape as [`Action`].
+pub type CreateActionResponseContent = Action;
 
 /// The `CreateBrandingPhoneProviderRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -213,38 +129,8 @@ pub struct CreateBrandingPhoneProviderRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateBrandingPhoneProviderResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateBrandingPhoneProviderResponseContent {
-    /// `channel` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<PhoneProviderChannelEnum>,
-    /// `configuration` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub configuration: Option<PhoneProviderConfiguration>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `disabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<PhoneProviderNameEnum>,
-    /// `tenant` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateBrandingPhoneProviderResponseContent` schema of the Management API: the same shape as [`PhoneProviderSchemaMasked`].
+pub type CreateBrandingPhoneProviderResponseContent = PhoneProviderSchemaMasked;
 
 /// The `CreateBrandingThemeRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -356,47 +242,8 @@ pub struct CreateClientGrantRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateClientGrantResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateClientGrantResponseContent {
-    /// `allow_all_scopes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_all_scopes: Option<bool>,
-    /// `allow_any_organization` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_any_organization: Option<bool>,
-    /// `audience` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audience: Option<String>,
-    /// `authorization_details_types` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authorization_details_types: Option<Vec<String>>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// `default_for` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_for: Option<ClientGrantDefaultForEnum>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `is_system` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_system: Option<bool>,
-    /// `organization_usage` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_usage: Option<ClientGrantOrganizationUsageEnum>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<Vec<String>>,
-    /// `subject_type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject_type: Option<ClientGrantSubjectTypeEnum>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateClientGrantResponseContent` schema of the Management API: the same shape as [`ClientGrantResponseContent`].
+pub type CreateClientGrantResponseContent = ClientGrantResponseContent;
 
 /// The `CreateClientRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -572,204 +419,8 @@ pub struct CreateClientRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateClientResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateClientResponseContent {
-    /// `addons` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub addons: Option<ClientAddons>,
-    /// `allowed_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_clients: Option<Vec<String>>,
-    /// `allowed_logout_urls` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_logout_urls: Option<Vec<String>>,
-    /// `allowed_origins` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_origins: Option<Vec<String>>,
-    /// `app_type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_type: Option<ClientAppTypeEnum>,
-    /// `async_approval_notification_channels` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub async_approval_notification_channels:
-        Option<ClientAsyncApprovalNotificationsChannelsAPIPostConfiguration>,
-    /// `callbacks` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub callbacks: Option<Vec<String>>,
-    /// `client_aliases` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_aliases: Option<Vec<String>>,
-    /// `client_authentication_methods` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_authentication_methods: Nullable<ClientAuthenticationMethod>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// `client_metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_metadata: Option<ClientMetadata>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
-    /// `compliance_level` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub compliance_level: Nullable<ClientComplianceLevelEnum>,
-    /// `cross_origin_authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cross_origin_authentication: Option<bool>,
-    /// `cross_origin_loc` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cross_origin_loc: Option<String>,
-    /// `custom_login_page` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_login_page: Option<String>,
-    /// `custom_login_page_on` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_login_page_on: Option<bool>,
-    /// `custom_login_page_preview` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_login_page_preview: Option<String>,
-    /// `default_organization` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub default_organization: Nullable<ClientDefaultOrganization>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `encryption_key` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub encryption_key: Nullable<ClientEncryptionKey>,
-    /// `express_configuration` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub express_configuration: Option<ExpressConfiguration>,
-    /// `external_client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_client_id: Option<String>,
-    /// `external_metadata_created_by` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_metadata_created_by: Option<ClientExternalMetadataCreatedByEnum>,
-    /// `external_metadata_type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_metadata_type: Option<ClientExternalMetadataTypeEnum>,
-    /// `fedcm_login` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fedcm_login: Option<FedCMLogin>,
-    /// `form_template` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub form_template: Option<String>,
-    /// `global` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub global: Option<bool>,
-    /// `grant_types` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grant_types: Option<Vec<String>>,
-    /// `initiate_login_uri` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initiate_login_uri: Option<String>,
-    /// `is_first_party` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_first_party: Option<bool>,
-    /// `is_token_endpoint_ip_header_trusted` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_token_endpoint_ip_header_trusted: Option<bool>,
-    /// `jwks_uri` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jwks_uri: Option<String>,
-    /// `jwt_configuration` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jwt_configuration: Option<ClientJwtConfiguration>,
-    /// `logo_uri` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_uri: Option<String>,
-    /// `mobile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mobile: Option<ClientMobile>,
-    /// `my_organization_configuration` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub my_organization_configuration: Option<ClientMyOrganizationResponseConfiguration>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `native_social_login` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub native_social_login: Option<NativeSocialLogin>,
-    /// `oidc_conformant` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oidc_conformant: Option<bool>,
-    /// `oidc_logout` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oidc_logout: Option<ClientOIDCBackchannelLogoutSettings>,
-    /// `organization_discovery_methods` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_discovery_methods: Option<Vec<ClientOrganizationDiscoveryEnum>>,
-    /// `organization_require_behavior` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_require_behavior: Option<ClientOrganizationRequireBehaviorEnum>,
-    /// `organization_usage` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_usage: Option<ClientOrganizationUsageEnum>,
-    /// `par_request_expiry` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub par_request_expiry: Nullable<i64>,
-    /// `redirection_policy` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirection_policy: Option<ClientRedirectionPolicyEnum>,
-    /// `refresh_token` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub refresh_token: Nullable<ClientRefreshTokenConfiguration>,
-    /// `require_proof_of_possession` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require_proof_of_possession: Option<bool>,
-    /// `require_pushed_authorization_requests` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require_pushed_authorization_requests: Option<bool>,
-    /// `resource_server_identifier` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_server_identifier: Option<String>,
-    /// `session_transfer` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub session_transfer: Nullable<ClientSessionTransferConfiguration>,
-    /// `signed_request_object` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signed_request_object: Option<ClientSignedRequestObjectWithCredentialId>,
-    /// `signing_keys` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub signing_keys: Nullable<ClientSigningKeys>,
-    /// `skip_non_verifiable_callback_uri_confirmation_prompt` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_non_verifiable_callback_uri_confirmation_prompt: Option<bool>,
-    /// `sso` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sso: Option<bool>,
-    /// `sso_disabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sso_disabled: Option<bool>,
-    /// `tenant` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
-    /// `third_party_security_mode` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub third_party_security_mode: Option<ClientThirdPartySecurityModeEnum>,
-    /// `token_endpoint_auth_method` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_endpoint_auth_method: Option<ClientTokenEndpointAuthMethodEnum>,
-    /// `token_exchange` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_exchange: Option<ClientTokenExchangeConfiguration>,
-    /// `token_quota` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_quota: Option<TokenQuota>,
-    /// `token_vault_privileged_access` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_vault_privileged_access: Option<ClientTokenVaultPrivilegedAccessWithCredentialId>,
-    /// `web_origins` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub web_origins: Option<Vec<String>>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateClientResponseContent` schema of the Management API: the same shape as [`Client`].
+pub type CreateClientResponseContent = Client;
 
 /// The `CreateConnectionCommon` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -820,35 +471,8 @@ pub struct CreateConnectionProfileRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateConnectionProfileResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateConnectionProfileResponseContent {
-    /// `connection_config` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_config: Option<ConnectionProfileConfig>,
-    /// `connection_name_prefix_template` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_name_prefix_template: Option<ConnectionNamePrefixTemplate>,
-    /// `enabled_features` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_features: Option<ConnectionProfileEnabledFeatures>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionProfileId>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionProfileName>,
-    /// `organization` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization: Option<ConnectionProfileOrganization>,
-    /// `strategy_overrides` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strategy_overrides: Option<ConnectionProfileStrategyOverrides>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateConnectionProfileResponseContent` schema of the Management API: the same shape as [`ConnectionProfile`].
+pub type CreateConnectionProfileResponseContent = ConnectionProfile;
 
 /// The `CreateConnectionRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1163,34 +787,8 @@ pub struct CreateConnectionRequestContentBitbucket {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateConnectionRequestContentBitly` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateConnectionRequestContentBitly {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsBitly>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateConnectionRequestContentBitly` schema of the Management API: the same shape as [`CreateConnectionRequestContentBaidu`].
+pub type CreateConnectionRequestContentBitly = CreateConnectionRequestContentBaidu;
 
 /// The `CreateConnectionRequestContentBox` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1256,92 +854,14 @@ pub struct CreateConnectionRequestContentCustom {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateConnectionRequestContentDaccount` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateConnectionRequestContentDaccount {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsDaccount>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateConnectionRequestContentDaccount` schema of the Management API: the same shape as [`CreateConnectionRequestContentBaidu`].
+pub type CreateConnectionRequestContentDaccount = CreateConnectionRequestContentBaidu;
 
-/// The `CreateConnectionRequestContentDropbox` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateConnectionRequestContentDropbox {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsDropbox>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateConnectionRequestContentDropbox` schema of the Management API: the same shape as [`CreateConnectionRequestContentBaidu`].
+pub type CreateConnectionRequestContentDropbox = CreateConnectionRequestContentBaidu;
 
-/// The `CreateConnectionRequestContentDwolla` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateConnectionRequestContentDwolla {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsDwolla>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateConnectionRequestContentDwolla` schema of the Management API: the same shape as [`CreateConnectionRequestContentBaidu`].
+pub type CreateConnectionRequestContentDwolla = CreateConnectionRequestContentBaidu;
 
 /// The `CreateConnectionRequestContentEmail` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1401,34 +921,8 @@ pub struct CreateConnectionRequestContentEvernote {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateConnectionRequestContentEvernoteSandbox` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateConnectionRequestContentEvernoteSandbox {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsEvernote>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateConnectionRequestContentEvernoteSandbox` schema of the Management API: the same shape as [`CreateConnectionRequestContentEvernote`].
+pub type CreateConnectionRequestContentEvernoteSandbox = CreateConnectionRequestContentEvernote;
 
 /// The `CreateConnectionRequestContentExact` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1488,34 +982,8 @@ pub struct CreateConnectionRequestContentFacebook {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateConnectionRequestContentFitbit` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateConnectionRequestContentFitbit {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsFitbit>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateConnectionRequestContentFitbit` schema of the Management API: the same shape as [`CreateConnectionRequestContentBaidu`].
+pub type CreateConnectionRequestContentFitbit = CreateConnectionRequestContentBaidu;
 
 /// The `CreateConnectionRequestContentGitHub` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1651,34 +1119,8 @@ pub struct CreateConnectionRequestContentIP {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateConnectionRequestContentInstagram` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateConnectionRequestContentInstagram {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsInstagram>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateConnectionRequestContentInstagram` schema of the Management API: the same shape as [`CreateConnectionRequestContentBaidu`].
+pub type CreateConnectionRequestContentInstagram = CreateConnectionRequestContentBaidu;
 
 /// The `CreateConnectionRequestContentLine` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1939,34 +1381,8 @@ pub struct CreateConnectionRequestContentPaypal {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateConnectionRequestContentPaypalSandbox` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateConnectionRequestContentPaypalSandbox {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsPaypal>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateConnectionRequestContentPaypalSandbox` schema of the Management API: the same shape as [`CreateConnectionRequestContentPaypal`].
+pub type CreateConnectionRequestContentPaypalSandbox = CreateConnectionRequestContentPaypal;
 
 /// The `CreateConnectionRequestContentPingFederate` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2000,34 +1416,8 @@ pub struct CreateConnectionRequestContentPingFederate {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateConnectionRequestContentPlanningCenter` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateConnectionRequestContentPlanningCenter {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsPlanningCenter>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateConnectionRequestContentPlanningCenter` schema of the Management API: the same shape as [`CreateConnectionRequestContentBaidu`].
+pub type CreateConnectionRequestContentPlanningCenter = CreateConnectionRequestContentBaidu;
 
 /// The `CreateConnectionRequestContentSAML` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2148,34 +1538,8 @@ pub struct CreateConnectionRequestContentSalesforceCommunity {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateConnectionRequestContentSalesforceSandbox` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateConnectionRequestContentSalesforceSandbox {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsSalesforce>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateConnectionRequestContentSalesforceSandbox` schema of the Management API: the same shape as [`CreateConnectionRequestContentSalesforce`].
+pub type CreateConnectionRequestContentSalesforceSandbox = CreateConnectionRequestContentSalesforce;
 
 /// The `CreateConnectionRequestContentSharepoint` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2209,121 +1573,17 @@ pub struct CreateConnectionRequestContentSharepoint {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateConnectionRequestContentShop` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateConnectionRequestContentShop {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsShop>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateConnectionRequestContentShop` schema of the Management API: the same shape as [`CreateConnectionRequestContentBaidu`].
+pub type CreateConnectionRequestContentShop = CreateConnectionRequestContentBaidu;
 
-/// The `CreateConnectionRequestContentShopify` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateConnectionRequestContentShopify {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsShopify>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateConnectionRequestContentShopify` schema of the Management API: the same shape as [`CreateConnectionRequestContentBaidu`].
+pub type CreateConnectionRequestContentShopify = CreateConnectionRequestContentBaidu;
 
-/// The `CreateConnectionRequestContentSoundcloud` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateConnectionRequestContentSoundcloud {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsSoundcloud>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateConnectionRequestContentSoundcloud` schema of the Management API: the same shape as [`CreateConnectionRequestContentBaidu`].
+pub type CreateConnectionRequestContentSoundcloud = CreateConnectionRequestContentBaidu;
 
-/// The `CreateConnectionRequestContentThirtySevenSignals` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateConnectionRequestContentThirtySevenSignals {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsThirtySevenSignals>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateConnectionRequestContentThirtySevenSignals` schema of the Management API: the same shape as [`CreateConnectionRequestContentBaidu`].
+pub type CreateConnectionRequestContentThirtySevenSignals = CreateConnectionRequestContentBaidu;
 
 /// The `CreateConnectionRequestContentTwitter` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2354,92 +1614,14 @@ pub struct CreateConnectionRequestContentTwitter {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateConnectionRequestContentUntappd` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateConnectionRequestContentUntappd {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsUntappd>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateConnectionRequestContentUntappd` schema of the Management API: the same shape as [`CreateConnectionRequestContentBaidu`].
+pub type CreateConnectionRequestContentUntappd = CreateConnectionRequestContentBaidu;
 
-/// The `CreateConnectionRequestContentVkontakte` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateConnectionRequestContentVkontakte {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsVkontakte>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateConnectionRequestContentVkontakte` schema of the Management API: the same shape as [`CreateConnectionRequestContentBaidu`].
+pub type CreateConnectionRequestContentVkontakte = CreateConnectionRequestContentBaidu;
 
-/// The `CreateConnectionRequestContentWeibo` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateConnectionRequestContentWeibo {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsWeibo>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateConnectionRequestContentWeibo` schema of the Management API: the same shape as [`CreateConnectionRequestContentBaidu`].
+pub type CreateConnectionRequestContentWeibo = CreateConnectionRequestContentBaidu;
 
 /// The `CreateConnectionRequestContentWindowsLive` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2476,92 +1658,14 @@ pub struct CreateConnectionRequestContentWindowsLive {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateConnectionRequestContentWordpress` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateConnectionRequestContentWordpress {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsWordpress>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateConnectionRequestContentWordpress` schema of the Management API: the same shape as [`CreateConnectionRequestContentBaidu`].
+pub type CreateConnectionRequestContentWordpress = CreateConnectionRequestContentBaidu;
 
-/// The `CreateConnectionRequestContentYahoo` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateConnectionRequestContentYahoo {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsYahoo>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateConnectionRequestContentYahoo` schema of the Management API: the same shape as [`CreateConnectionRequestContentBaidu`].
+pub type CreateConnectionRequestContentYahoo = CreateConnectionRequestContentBaidu;
 
-/// The `CreateConnectionRequestContentYandex` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateConnectionRequestContentYandex {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionName>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsYandex>,
-    /// `strategy` (required).
-    pub strategy: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateConnectionRequestContentYandex` schema of the Management API: the same shape as [`CreateConnectionRequestContentBaidu`].
+pub type CreateConnectionRequestContentYandex = CreateConnectionRequestContentBaidu;
 
 /// The `CreateConnectionResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2702,47 +1806,8 @@ pub struct CreateDirectoryProvisioningRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateDirectoryProvisioningResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateDirectoryProvisioningResponseContent {
-    /// `connection_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `connection_name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_name: Option<String>,
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `last_synchronization_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub last_synchronization_at: Nullable<String>,
-    /// `last_synchronization_error` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_synchronization_error: Option<String>,
-    /// `last_synchronization_status` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_synchronization_status: Option<String>,
-    /// `mapping` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mapping: Option<Vec<DirectoryProvisioningMappingItem>>,
-    /// `strategy` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strategy: Option<String>,
-    /// `synchronize_automatically` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub synchronize_automatically: Option<bool>,
-    /// `synchronize_groups` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub synchronize_groups: Option<SynchronizeGroupsEnum>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateDirectoryProvisioningResponseContent` schema of the Management API: the same shape as [`DirectoryProvisioning`].
+pub type CreateDirectoryProvisioningResponseContent = DirectoryProvisioning;
 
 /// The `CreateDirectorySynchronizationResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2929,35 +1994,8 @@ pub struct CreateEncryptionKeyRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateEncryptionKeyResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateEncryptionKeyResponseContent {
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `kid` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kid: Option<String>,
-    /// `parent_kid` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub parent_kid: Nullable<String>,
-    /// `public_key` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub public_key: Nullable<String>,
-    /// `state` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<EncryptionKeyState>,
-    /// `type` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<EncryptionKeyType>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateEncryptionKeyResponseContent` schema of the Management API: the same shape as [`EncryptionKey`].
+pub type CreateEncryptionKeyResponseContent = EncryptionKey;
 
 open_enum! {
 /// The `CreateEncryptionKeyType` schema of the Management API.
@@ -3049,26 +2087,8 @@ pub struct CreateEventStreamRedeliveryResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateEventStreamResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum CreateEventStreamResponseContent {
-    /// The `EventStreamWebhookResponseContent` shape.
-    EventStreamWebhookResponseContent(EventStreamWebhookResponseContent),
-    /// The `EventStreamEventBridgeResponseContent` shape.
-    EventStreamEventBridgeResponseContent(EventStreamEventBridgeResponseContent),
-    /// The `EventStreamActionResponseContent` shape.
-    EventStreamActionResponseContent(EventStreamActionResponseContent),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for CreateEventStreamResponseContent {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `CreateEventStreamResponseContent` schema of the Management API: the same shape as [`EventStreamResponseContent`].
+pub type CreateEventStreamResponseContent = EventStreamResponseContent;
 
 /// The `CreateEventStreamTestEventRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3084,32 +2104,8 @@ pub struct CreateEventStreamTestEventRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateEventStreamTestEventResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateEventStreamTestEventResponseContent {
-    /// `attempts` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attempts: Option<Vec<EventStreamDeliveryAttempt>>,
-    /// `event` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event: Option<EventStreamCloudEvent>,
-    /// `event_stream_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_stream_id: Option<String>,
-    /// `event_type` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<EventStreamDeliveryEventTypeEnum>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `status` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EventStreamDeliveryStatusEnum>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateEventStreamTestEventResponseContent` schema of the Management API: the same shape as [`EventStreamDelivery`].
+pub type CreateEventStreamTestEventResponseContent = EventStreamDelivery;
 
 /// The `CreateEventStreamWebHookRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3155,56 +2151,8 @@ pub struct CreateExperimentRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateExperimentResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateExperimentResponseContent {
-    /// `allocation_strategy` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allocation_strategy: Option<AllocationStrategyEnum>,
-    /// `allocations` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allocations: Option<Vec<AllocationItem>>,
-    /// `assignment_config` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assignment_config: Option<AssignmentConfig>,
-    /// `authentication_flow` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication_flow: Option<String>,
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `ended_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub ended_at: Nullable<String>,
-    /// `feature_flag_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub feature_flag_id: Option<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `is_valid` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_valid: Option<bool>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `started_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub started_at: Nullable<String>,
-    /// `status` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ExperimentStatusEnum>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateExperimentResponseContent` schema of the Management API: the same shape as [`ExperimentListItem`].
+pub type CreateExperimentResponseContent = ExperimentListItem;
 
 /// The `CreateExportUsersFields` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3294,38 +2242,8 @@ pub struct CreateFeatureFlagRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateFeatureFlagResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateFeatureFlagResponseContent {
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `parameters` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameters: Option<FeatureFlagConfigParams>,
-    /// `status` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<FeatureFlagStatusEnum>,
-    /// `type` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<FeatureFlagTypeEnum>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateFeatureFlagResponseContent` schema of the Management API: the same shape as [`FeatureFlag`].
+pub type CreateFeatureFlagResponseContent = FeatureFlag;
 
 /// The `CreateFlowRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4730,32 +3648,8 @@ pub struct CreateHookRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateHookResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateHookResponseContent {
-    /// `dependencies` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dependencies: Option<HookDependencies>,
-    /// `enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `script` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub script: Option<String>,
-    /// `triggerId` (optional).
-    #[serde(rename = "triggerId", default, skip_serializing_if = "Option::is_none")]
-    pub trigger_id: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateHookResponseContent` schema of the Management API: the same shape as [`Hook`].
+pub type CreateHookResponseContent = Hook;
 
 /// The `CreateHookSecretRequestContent` schema of the Management API.
 pub type CreateHookSecretRequestContent = std::collections::BTreeMap<String, String>;
@@ -5000,36 +3894,8 @@ impl Default for CreateLogStreamRequestContent {
     }
 }
 
-/// The `CreateLogStreamResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum CreateLogStreamResponseContent {
-    /// The `LogStreamHttpResponseSchema` shape.
-    LogStreamHttpResponseSchema(LogStreamHttpResponseSchema),
-    /// The `LogStreamEventBridgeResponseSchema` shape.
-    LogStreamEventBridgeResponseSchema(LogStreamEventBridgeResponseSchema),
-    /// The `LogStreamEventGridResponseSchema` shape.
-    LogStreamEventGridResponseSchema(LogStreamEventGridResponseSchema),
-    /// The `LogStreamDatadogResponseSchema` shape.
-    LogStreamDatadogResponseSchema(LogStreamDatadogResponseSchema),
-    /// The `LogStreamSplunkResponseSchema` shape.
-    LogStreamSplunkResponseSchema(LogStreamSplunkResponseSchema),
-    /// The `LogStreamSumoResponseSchema` shape.
-    LogStreamSumoResponseSchema(LogStreamSumoResponseSchema),
-    /// The `LogStreamSegmentResponseSchema` shape.
-    LogStreamSegmentResponseSchema(LogStreamSegmentResponseSchema),
-    /// The `LogStreamMixpanelResponseSchema` shape.
-    LogStreamMixpanelResponseSchema(LogStreamMixpanelResponseSchema),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for CreateLogStreamResponseContent {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `CreateLogStreamResponseContent` schema of the Management API: the same shape as [`LogStreamResponseSchema`].
+pub type CreateLogStreamResponseContent = LogStreamResponseSchema;
 
 /// The `CreateLogStreamSegmentRequestBody` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5174,38 +4040,8 @@ pub struct CreateOrganizationAllConnectionRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateOrganizationAllConnectionResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateOrganizationAllConnectionResponseContent {
-    /// `assign_membership_on_login` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assign_membership_on_login: Option<bool>,
-    /// `connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection: Option<OrganizationConnectionInformation>,
-    /// `connection_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `is_enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_enabled: Option<bool>,
-    /// `is_signup_enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_signup_enabled: Option<bool>,
-    /// `organization_access_level` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_access_level: Option<OrganizationAccessLevelEnum>,
-    /// `organization_connection_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_connection_name: Option<String>,
-    /// `show_as_button` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub show_as_button: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateOrganizationAllConnectionResponseContent` schema of the Management API: the same shape as [`OrganizationAllConnectionPost`].
+pub type CreateOrganizationAllConnectionResponseContent = OrganizationAllConnectionPost;
 
 /// The `CreateOrganizationDiscoveryDomainRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5224,43 +4060,11 @@ pub struct CreateOrganizationDiscoveryDomainRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateOrganizationDiscoveryDomainResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateOrganizationDiscoveryDomainResponseContent {
-    /// `domain` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `status` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<OrganizationDiscoveryDomainStatus>,
-    /// `use_for_organization_discovery` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub use_for_organization_discovery: Option<bool>,
-    /// `verification_host` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification_host: Option<String>,
-    /// `verification_txt` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification_txt: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateOrganizationDiscoveryDomainResponseContent` schema of the Management API: the same shape as [`OrganizationDiscoveryDomain`].
+pub type CreateOrganizationDiscoveryDomainResponseContent = OrganizationDiscoveryDomain;
 
-/// The `CreateOrganizationGroupRolesRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateOrganizationGroupRolesRequestContent {
-    /// `roles` (required).
-    pub roles: Vec<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateOrganizationGroupRolesRequestContent` schema of the Management API: the same shape as [`AssignGroupRolesRequestContent`].
+pub type CreateOrganizationGroupRolesRequestContent = AssignGroupRolesRequestContent;
 
 /// The `CreateOrganizationInvitationRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5295,53 +4099,8 @@ pub struct CreateOrganizationInvitationRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateOrganizationInvitationResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateOrganizationInvitationResponseContent {
-    /// `app_metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_metadata: Option<AppMetadata>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// `connection_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `expires_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub expires_at: Nullable<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `invitation_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invitation_url: Option<String>,
-    /// `invitee` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invitee: Option<OrganizationInvitationInvitee>,
-    /// `inviter` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inviter: Option<OrganizationInvitationInviter>,
-    /// `organization_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_id: Option<String>,
-    /// `roles` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub roles: Option<Vec<String>>,
-    /// `ticket_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_id: Option<String>,
-    /// `user_metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_metadata: Option<UserMetadata>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateOrganizationInvitationResponseContent` schema of the Management API: the same shape as [`OrganizationInvitation`].
+pub type CreateOrganizationInvitationResponseContent = OrganizationInvitation;
 
 /// The `CreateOrganizationMemberRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5457,61 +4216,15 @@ pub struct CreatePhoneTemplateRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreatePhoneTemplateResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreatePhoneTemplateResponseContent {
-    /// `channel` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<String>,
-    /// `content` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<PhoneTemplateContent>,
-    /// `customizable` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customizable: Option<bool>,
-    /// `disabled` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `tenant` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
-    /// `type` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<PhoneTemplateNotificationTypeEnum>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreatePhoneTemplateResponseContent` schema of the Management API: the same shape as [`PhoneTemplate`].
+pub type CreatePhoneTemplateResponseContent = PhoneTemplate;
 
-/// The `CreatePhoneTemplateTestNotificationRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreatePhoneTemplateTestNotificationRequestContent {
-    /// `delivery_method` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delivery_method: Option<PhoneProviderDeliveryMethodEnum>,
-    /// `to` (required).
-    pub to: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreatePhoneTemplateTestNotificationRequestContent` schema of the Management API: the same shape as [`CreatePhoneProviderSendTestRequestContent`].
+pub type CreatePhoneTemplateTestNotificationRequestContent =
+    CreatePhoneProviderSendTestRequestContent;
 
-/// The `CreatePhoneTemplateTestNotificationResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreatePhoneTemplateTestNotificationResponseContent {
-    /// `message` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreatePhoneTemplateTestNotificationResponseContent` schema of the Management API: the same shape as [`FlowActionFlowErrorMessageParams`].
+pub type CreatePhoneTemplateTestNotificationResponseContent = FlowActionFlowErrorMessageParams;
 
 /// The `CreatePublicKeyDeviceCredentialRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5533,17 +4246,8 @@ pub struct CreatePublicKeyDeviceCredentialRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreatePublicKeyDeviceCredentialResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreatePublicKeyDeviceCredentialResponseContent {
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreatePublicKeyDeviceCredentialResponseContent` schema of the Management API: the same shape as [`AculClientFilterById`].
+pub type CreatePublicKeyDeviceCredentialResponseContent = AculClientFilterById;
 
 /// The `CreateRateLimitPolicyRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5562,35 +4266,8 @@ pub struct CreateRateLimitPolicyRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateRateLimitPolicyResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateRateLimitPolicyResponseContent {
-    /// `configuration` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub configuration: Option<RateLimitPolicyConfiguration>,
-    /// `consumer` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub consumer: Option<RateLimitPolicyConsumerEnum>,
-    /// `consumer_selector` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub consumer_selector: Option<String>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `resource` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<RateLimitPolicyResourceEnum>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateRateLimitPolicyResponseContent` schema of the Management API: the same shape as [`RateLimitPolicy`].
+pub type CreateRateLimitPolicyResponseContent = RateLimitPolicy;
 
 /// The `CreateResourceServerRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5654,80 +4331,8 @@ pub struct CreateResourceServerRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateResourceServerResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateResourceServerResponseContent {
-    /// `allow_offline_access` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_offline_access: Option<bool>,
-    /// `allow_online_access` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_online_access: Option<bool>,
-    /// `allow_online_access_with_ephemeral_sessions` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_online_access_with_ephemeral_sessions: Option<bool>,
-    /// `authorization_details` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub authorization_details: Nullable<Vec<serde_json::Value>>,
-    /// `authorization_policy` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub authorization_policy: Nullable<ResourceServerAuthorizationPolicy>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// `consent_policy` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub consent_policy: Nullable<ResourceServerConsentPolicyEnum>,
-    /// `enforce_policies` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enforce_policies: Option<bool>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `identifier` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identifier: Option<String>,
-    /// `is_system` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_system: Option<bool>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `proof_of_possession` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub proof_of_possession: Nullable<ResourceServerProofOfPossession>,
-    /// `scopes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<Vec<ResourceServerScope>>,
-    /// `signing_alg` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signing_alg: Option<SigningAlgorithmEnum>,
-    /// `signing_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signing_secret: Option<String>,
-    /// `skip_consent_for_verifiable_first_party_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_consent_for_verifiable_first_party_clients: Option<bool>,
-    /// `subject_type_authorization` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
-    /// `token_dialect` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_dialect: Option<ResourceServerTokenDialectResponseEnum>,
-    /// `token_encryption` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub token_encryption: Nullable<ResourceServerTokenEncryption>,
-    /// `token_lifetime` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_lifetime: Option<i64>,
-    /// `token_lifetime_for_web` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_lifetime_for_web: Option<i64>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateResourceServerResponseContent` schema of the Management API: the same shape as [`ResourceServer`].
+pub type CreateResourceServerResponseContent = ResourceServer;
 
 /// The `CreateRoleRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5743,23 +4348,8 @@ pub struct CreateRoleRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateRoleResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateRoleResponseContent {
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateRoleResponseContent` schema of the Management API: the same shape as [`Role`].
+pub type CreateRoleResponseContent = Role;
 
 /// The `CreateRuleRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5780,32 +4370,8 @@ pub struct CreateRuleRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateRuleResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateRuleResponseContent {
-    /// `enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `order` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Number>,
-    /// `script` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub script: Option<String>,
-    /// `stage` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stage: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateRuleResponseContent` schema of the Management API: the same shape as [`Rule`].
+pub type CreateRuleResponseContent = Rule;
 
 /// The `CreateScimConfigurationRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5822,38 +4388,8 @@ pub struct CreateScimConfigurationRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateScimConfigurationResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateScimConfigurationResponseContent {
-    /// `connection_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `connection_name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_name: Option<String>,
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `mapping` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mapping: Option<Vec<ScimMappingItem>>,
-    /// `strategy` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strategy: Option<String>,
-    /// `tenant_name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_name: Option<String>,
-    /// `updated_on` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_on: Option<String>,
-    /// `user_id_attribute` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id_attribute: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateScimConfigurationResponseContent` schema of the Management API: the same shape as [`ScimConfiguration`].
+pub type CreateScimConfigurationResponseContent = ScimConfiguration;
 
 /// The `CreateScimTokenRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5910,35 +4446,8 @@ pub struct CreateSegmentRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateSegmentResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateSegmentResponseContent {
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `rules` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rules: Option<Vec<SegmentRule>>,
-    /// `type` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<SegmentTypeEnum>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateSegmentResponseContent` schema of the Management API: the same shape as [`Segment`].
+pub type CreateSegmentResponseContent = Segment;
 
 /// The `CreateSelfServiceProfileRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5966,41 +4475,8 @@ pub struct CreateSelfServiceProfileRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateSelfServiceProfileResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateSelfServiceProfileResponseContent {
-    /// `allowed_strategies` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_strategies: Option<Vec<SelfServiceProfileAllowedStrategyEnum>>,
-    /// `branding` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub branding: Option<SelfServiceProfileBrandingProperties>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// `user_attribute_profile_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_attribute_profile_id: Option<String>,
-    /// `user_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_attributes: Option<Vec<SelfServiceProfileUserAttribute>>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateSelfServiceProfileResponseContent` schema of the Management API: the same shape as [`SelfServiceProfile`].
+pub type CreateSelfServiceProfileResponseContent = SelfServiceProfile;
 
 /// The `CreateSelfServiceProfileSsoTicketRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -6067,35 +4543,8 @@ pub struct CreateTokenExchangeProfileRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateTokenExchangeProfileResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateTokenExchangeProfileResponseContent {
-    /// `action_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action_id: Option<String>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `subject_token_type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject_token_type: Option<String>,
-    /// `type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<TokenExchangeProfileTypeEnum>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateTokenExchangeProfileResponseContent` schema of the Management API: the same shape as [`TokenExchangeProfileResponseContent`].
+pub type CreateTokenExchangeProfileResponseContent = TokenExchangeProfileResponseContent;
 
 /// The `CreateTokenQuota` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -6124,26 +4573,8 @@ pub struct CreateUserAttributeProfileRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateUserAttributeProfileResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateUserAttributeProfileResponseContent {
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<UserAttributeProfileId>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<UserAttributeProfileName>,
-    /// `user_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_attributes: Option<UserAttributeProfileUserAttributes>,
-    /// `user_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<UserAttributeProfileUserId>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateUserAttributeProfileResponseContent` schema of the Management API: the same shape as [`UserAttributeProfile`].
+pub type CreateUserAttributeProfileResponseContent = UserAttributeProfile;
 
 /// The `CreateUserAuthenticationMethodRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -6267,16 +4698,8 @@ pub struct CreateUserAuthenticationMethodResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateUserPermissionsRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateUserPermissionsRequestContent {
-    /// `permissions` (required).
-    pub permissions: Vec<PermissionRequestPayload>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateUserPermissionsRequestContent` schema of the Management API: the same shape as [`AddRolePermissionsRequestContent`].
+pub type CreateUserPermissionsRequestContent = AddRolePermissionsRequestContent;
 
 /// The `CreateUserRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -6337,83 +4760,8 @@ pub struct CreateUserRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateUserResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateUserResponseContent {
-    /// `app_metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_metadata: Option<UserAppMetadataSchema>,
-    /// `blocked` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocked: Option<bool>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `email_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_verified: Option<bool>,
-    /// `family_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
-    /// `given_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
-    /// `identities` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identities: Option<Vec<UserIdentitySchema>>,
-    /// `last_ip` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_ip: Option<String>,
-    /// `last_login` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub last_login: Nullable<String>,
-    /// `last_password_reset` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub last_password_reset: Nullable<String>,
-    /// `logins_count` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logins_count: Option<i64>,
-    /// `multifactor` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub multifactor: Option<Vec<String>>,
-    /// `multifactor_last_modified` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub multifactor_last_modified: Nullable<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `nickname` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nickname: Option<String>,
-    /// `phone_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// `phone_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_verified: Option<bool>,
-    /// `picture` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub picture: Option<String>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// `user_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// `user_metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_metadata: Option<UserMetadataSchema>,
-    /// `username` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateUserResponseContent` schema of the Management API: the same shape as [`UserResponseSchema`].
+pub type CreateUserResponseContent = UserResponseSchema;
 
 /// The `CreateVariationRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -6431,35 +4779,8 @@ pub struct CreateVariationRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateVariationResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateVariationResponseContent {
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `feature_flag_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub feature_flag_id: Option<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `overrides` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub overrides: Option<VariationOverridesMap>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateVariationResponseContent` schema of the Management API: the same shape as [`Variation`].
+pub type CreateVariationResponseContent = Variation;
 
 /// The `CreateVerifiableCredentialTemplateRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -6483,41 +4804,8 @@ pub struct CreateVerifiableCredentialTemplateRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CreateVerifiableCredentialTemplateResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateVerifiableCredentialTemplateResponseContent {
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `custom_certificate_authority` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub custom_certificate_authority: Nullable<String>,
-    /// `dialect` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dialect: Option<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `presentation` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub presentation: Option<MdlPresentationRequest>,
-    /// `type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// `well_known_trusted_issuers` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub well_known_trusted_issuers: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CreateVerifiableCredentialTemplateResponseContent` schema of the Management API: the same shape as [`VerifiableCredentialTemplateResponse`].
+pub type CreateVerifiableCredentialTemplateResponseContent = VerifiableCredentialTemplateResponse;
 
 /// The `CreateVerificationEmailRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -6589,26 +4877,8 @@ MultiDevice = "multi_device",
 }
 }
 
-/// The `CredentialId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CredentialId {
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CredentialId` schema of the Management API: the same shape as [`AculClientFilterById`].
+pub type CredentialId = AculClientFilterById;
 
-/// The `CrossAppAccessRequestingApp` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CrossAppAccessRequestingApp {
-    /// `active` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CrossAppAccessRequestingApp` schema of the Management API: the same shape as [`ConnectionAuthenticationPurpose`].
+pub type CrossAppAccessRequestingApp = ConnectionAuthenticationPurpose;

@@ -85,17 +85,8 @@ pub struct CspReportTo {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `CspReportToEndpoint` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CspReportToEndpoint {
-    /// `url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `CspReportToEndpoint` schema of the Management API: the same shape as [`BrandingFont`].
+pub type CspReportToEndpoint = BrandingFont;
 
 /// The `CspReportToEndpoints` schema of the Management API.
 pub type CspReportToEndpoints = Vec<CspReportToEndpoint>;

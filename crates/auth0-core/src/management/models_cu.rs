@@ -92,13 +92,8 @@ Recommended = "recommended",
 }
 }
 
-open_enum! {
-/// The `CustomDomainTypeEnum` schema of the Management API.
-CustomDomainTypeEnum {
-Auth0ManagedCerts = "auth0_managed_certs",
-SelfManagedCerts = "self_managed_certs",
-}
-}
+/// The `CustomDomainTypeEnum` schema of the Management API: the same shape as [`CustomDomainProvisioningTypeEnum`].
+pub type CustomDomainTypeEnum = CustomDomainProvisioningTypeEnum;
 
 open_enum! {
 /// The `CustomDomainVerificationMethodEnum` schema of the Management API.

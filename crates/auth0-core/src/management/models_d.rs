@@ -76,16 +76,8 @@ pub struct DeleteConnectionResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `DeleteGroupRolesRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteGroupRolesRequestContent {
-    /// `roles` (required).
-    pub roles: Vec<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `DeleteGroupRolesRequestContent` schema of the Management API: the same shape as [`AssignGroupRolesRequestContent`].
+pub type DeleteGroupRolesRequestContent = AssignGroupRolesRequestContent;
 
 /// The `DeleteHookSecretRequestContent` schema of the Management API.
 pub type DeleteHookSecretRequestContent = Vec<String>;
@@ -105,179 +97,35 @@ pub struct DeleteNetworkAclResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `DeleteOrganizationGroupRolesRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteOrganizationGroupRolesRequestContent {
-    /// `roles` (required).
-    pub roles: Vec<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `DeleteOrganizationGroupRolesRequestContent` schema of the Management API: the same shape as [`AssignGroupRolesRequestContent`].
+pub type DeleteOrganizationGroupRolesRequestContent = AssignGroupRolesRequestContent;
 
-/// The `DeleteOrganizationMemberRolesRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteOrganizationMemberRolesRequestContent {
-    /// `roles` (required).
-    pub roles: Vec<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `DeleteOrganizationMemberRolesRequestContent` schema of the Management API: the same shape as [`AssignGroupRolesRequestContent`].
+pub type DeleteOrganizationMemberRolesRequestContent = AssignGroupRolesRequestContent;
 
-/// The `DeleteOrganizationMembersRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteOrganizationMembersRequestContent {
-    /// `members` (required).
-    pub members: Vec<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `DeleteOrganizationMembersRequestContent` schema of the Management API: the same shape as [`CreateOrganizationMemberRequestContent`].
+pub type DeleteOrganizationMembersRequestContent = CreateOrganizationMemberRequestContent;
 
-/// The `DeleteRoleGroupsRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteRoleGroupsRequestContent {
-    /// `groups` (required).
-    pub groups: Vec<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `DeleteRoleGroupsRequestContent` schema of the Management API: the same shape as [`AssignRoleGroupsRequestContent`].
+pub type DeleteRoleGroupsRequestContent = AssignRoleGroupsRequestContent;
 
-/// The `DeleteRolePermissionsRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteRolePermissionsRequestContent {
-    /// `permissions` (required).
-    pub permissions: Vec<PermissionRequestPayload>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `DeleteRolePermissionsRequestContent` schema of the Management API: the same shape as [`AddRolePermissionsRequestContent`].
+pub type DeleteRolePermissionsRequestContent = AddRolePermissionsRequestContent;
 
 /// The `DeleteUserIdentityResponseContent` schema of the Management API.
 pub type DeleteUserIdentityResponseContent = Vec<DeleteUserIdentityResponseContentItem>;
 
-/// A shape used inside [`DeleteUserIdentityResponseContent`] (inline in the spec).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteUserIdentityResponseContentItem {
-    /// `access_token` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_token: Option<String>,
-    /// `access_token_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_token_secret: Option<String>,
-    /// `connection` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection: Option<String>,
-    /// `isSocial` (optional).
-    #[serde(rename = "isSocial", default, skip_serializing_if = "Option::is_none")]
-    pub is_social: Option<bool>,
-    /// `profileData` (optional).
-    #[serde(
-        rename = "profileData",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub profile_data: Option<UserProfileData>,
-    /// `provider` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<String>,
-    /// `refresh_token` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refresh_token: Option<String>,
-    /// `user_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<UserId>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// A shape used inside [`DeleteUserIdentityResponseContent`] (inline in the spec): the same shape as [`UserIdentity`].
+pub type DeleteUserIdentityResponseContentItem = UserIdentity;
 
-/// The `DeleteUserPermissionsRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteUserPermissionsRequestContent {
-    /// `permissions` (required).
-    pub permissions: Vec<PermissionRequestPayload>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `DeleteUserPermissionsRequestContent` schema of the Management API: the same shape as [`AddRolePermissionsRequestContent`].
+pub type DeleteUserPermissionsRequestContent = AddRolePermissionsRequestContent;
 
-/// The `DeleteUserRolesRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeleteUserRolesRequestContent {
-    /// `roles` (required).
-    pub roles: Vec<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `DeleteUserRolesRequestContent` schema of the Management API: the same shape as [`AssignGroupRolesRequestContent`].
+pub type DeleteUserRolesRequestContent = AssignGroupRolesRequestContent;
 
-/// The `DeployActionResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeployActionResponseContent {
-    /// `action` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<ActionBase>,
-    /// `action_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action_id: Option<String>,
-    /// `built_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub built_at: Nullable<String>,
-    /// `code` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `dependencies` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dependencies: Option<Vec<ActionVersionDependency>>,
-    /// `deployed` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployed: Option<bool>,
-    /// `errors` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<ActionError>>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `modules` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modules: Option<Vec<ActionModuleReference>>,
-    /// `number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub number: Option<serde_json::Number>,
-    /// `runtime` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime: Option<String>,
-    /// `secrets` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secrets: Option<Vec<ActionSecretResponse>>,
-    /// `status` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ActionVersionBuildStatusEnum>,
-    /// `supported_triggers` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supported_triggers: Option<Vec<ActionTrigger>>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `DeployActionResponseContent` schema of the Management API: the same shape as [`ActionDeployedVersion`].
+pub type DeployActionResponseContent = ActionDeployedVersion;
 
 /// The `DeployActionVersionRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -291,62 +139,8 @@ pub struct DeployActionVersionRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `DeployActionVersionResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DeployActionVersionResponseContent {
-    /// `action` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<ActionBase>,
-    /// `action_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action_id: Option<String>,
-    /// `built_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub built_at: Nullable<String>,
-    /// `code` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `dependencies` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dependencies: Option<Vec<ActionVersionDependency>>,
-    /// `deployed` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployed: Option<bool>,
-    /// `errors` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<ActionError>>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `modules` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modules: Option<Vec<ActionModuleReference>>,
-    /// `number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub number: Option<serde_json::Number>,
-    /// `runtime` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime: Option<String>,
-    /// `secrets` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secrets: Option<Vec<ActionSecretResponse>>,
-    /// `status` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ActionVersionBuildStatusEnum>,
-    /// `supported_triggers` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supported_triggers: Option<Vec<ActionTrigger>>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `DeployActionVersionResponseContent` schema of the Management API: the same shape as [`ActionDeployedVersion`].
+pub type DeployActionVersionResponseContent = ActionDeployedVersion;
 
 /// The `DeviceCredential` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

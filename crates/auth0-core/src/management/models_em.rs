@@ -258,12 +258,8 @@ pub type EmailProviderSettings = serde_json::Map<String, serde_json::Value>;
 /// The `EmailSMTPHost` schema of the Management API.
 pub type EmailSMTPHost = String;
 
-open_enum! {
-/// The `EmailSparkPostRegionEnum` schema of the Management API.
-EmailSparkPostRegionEnum {
-Eu = "eu",
-}
-}
+/// The `EmailSparkPostRegionEnum` schema of the Management API: the same shape as [`EmailMailgunRegionEnum`].
+pub type EmailSparkPostRegionEnum = EmailMailgunRegionEnum;
 
 /// The `EmailSpecificProviderSettingsWithAdditionalProperties` schema of the Management API.
 pub type EmailSpecificProviderSettingsWithAdditionalProperties =

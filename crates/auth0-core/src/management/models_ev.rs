@@ -444,12 +444,9 @@ Tenant = "tenant",
 }
 }
 
-open_enum! {
-/// The `EventStreamCloudEventGroupCreatedTypeEnum` schema of the Management API.
-EventStreamCloudEventGroupCreatedTypeEnum {
-GroupCreated = "group.created",
-}
-}
+/// The `EventStreamCloudEventGroupCreatedTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedCloudEventTypeEnum`].
+pub type EventStreamCloudEventGroupCreatedTypeEnum =
+    EventStreamCloudEventGroupCreatedCloudEventTypeEnum;
 
 /// The `EventStreamCloudEventGroupDeleted` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -560,12 +557,9 @@ pub struct EventStreamCloudEventGroupDeletedObject0 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `EventStreamCloudEventGroupDeletedObject0TypeEnum` schema of the Management API.
-EventStreamCloudEventGroupDeletedObject0TypeEnum {
-Connection = "connection",
-}
-}
+/// The `EventStreamCloudEventGroupDeletedObject0TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject0TypeEnum`].
+pub type EventStreamCloudEventGroupDeletedObject0TypeEnum =
+    EventStreamCloudEventGroupCreatedObject0TypeEnum;
 
 /// The `EventStreamCloudEventGroupDeletedObject1` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -591,12 +585,9 @@ pub struct EventStreamCloudEventGroupDeletedObject1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `EventStreamCloudEventGroupDeletedObject1TypeEnum` schema of the Management API.
-EventStreamCloudEventGroupDeletedObject1TypeEnum {
-Organization = "organization",
-}
-}
+/// The `EventStreamCloudEventGroupDeletedObject1TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject1TypeEnum`].
+pub type EventStreamCloudEventGroupDeletedObject1TypeEnum =
+    EventStreamCloudEventGroupCreatedObject1TypeEnum;
 
 /// The `EventStreamCloudEventGroupDeletedObject2` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -620,19 +611,13 @@ pub struct EventStreamCloudEventGroupDeletedObject2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `EventStreamCloudEventGroupDeletedObject2TypeEnum` schema of the Management API.
-EventStreamCloudEventGroupDeletedObject2TypeEnum {
-Tenant = "tenant",
-}
-}
+/// The `EventStreamCloudEventGroupDeletedObject2TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject2TypeEnum`].
+pub type EventStreamCloudEventGroupDeletedObject2TypeEnum =
+    EventStreamCloudEventGroupCreatedObject2TypeEnum;
 
-open_enum! {
-/// The `EventStreamCloudEventGroupDeletedTypeEnum` schema of the Management API.
-EventStreamCloudEventGroupDeletedTypeEnum {
-GroupDeleted = "group.deleted",
-}
-}
+/// The `EventStreamCloudEventGroupDeletedTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupDeletedCloudEventTypeEnum`].
+pub type EventStreamCloudEventGroupDeletedTypeEnum =
+    EventStreamCloudEventGroupDeletedCloudEventTypeEnum;
 
 /// The `EventStreamCloudEventGroupMemberAdded` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -756,12 +741,9 @@ pub struct EventStreamCloudEventGroupMemberAddedObjectGroup0 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `EventStreamCloudEventGroupMemberAddedObjectGroup0TypeEnum` schema of the Management API.
-EventStreamCloudEventGroupMemberAddedObjectGroup0TypeEnum {
-Connection = "connection",
-}
-}
+/// The `EventStreamCloudEventGroupMemberAddedObjectGroup0TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject0TypeEnum`].
+pub type EventStreamCloudEventGroupMemberAddedObjectGroup0TypeEnum =
+    EventStreamCloudEventGroupCreatedObject0TypeEnum;
 
 /// The `EventStreamCloudEventGroupMemberAddedObjectGroup1` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -781,12 +763,9 @@ pub struct EventStreamCloudEventGroupMemberAddedObjectGroup1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `EventStreamCloudEventGroupMemberAddedObjectGroup1TypeEnum` schema of the Management API.
-EventStreamCloudEventGroupMemberAddedObjectGroup1TypeEnum {
-Organization = "organization",
-}
-}
+/// The `EventStreamCloudEventGroupMemberAddedObjectGroup1TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject1TypeEnum`].
+pub type EventStreamCloudEventGroupMemberAddedObjectGroup1TypeEnum =
+    EventStreamCloudEventGroupCreatedObject1TypeEnum;
 
 /// The `EventStreamCloudEventGroupMemberAddedObjectGroup2` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -804,12 +783,9 @@ pub struct EventStreamCloudEventGroupMemberAddedObjectGroup2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `EventStreamCloudEventGroupMemberAddedObjectGroup2TypeEnum` schema of the Management API.
-EventStreamCloudEventGroupMemberAddedObjectGroup2TypeEnum {
-Tenant = "tenant",
-}
-}
+/// The `EventStreamCloudEventGroupMemberAddedObjectGroup2TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject2TypeEnum`].
+pub type EventStreamCloudEventGroupMemberAddedObjectGroup2TypeEnum =
+    EventStreamCloudEventGroupCreatedObject2TypeEnum;
 
 /// The `EventStreamCloudEventGroupMemberAddedObjectMember` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -871,19 +847,13 @@ pub struct EventStreamCloudEventGroupMemberAddedObjectMember1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `EventStreamCloudEventGroupMemberAddedObjectMember1MemberTypeEnum` schema of the Management API.
-EventStreamCloudEventGroupMemberAddedObjectMember1MemberTypeEnum {
-Connection = "connection",
-}
-}
+/// The `EventStreamCloudEventGroupMemberAddedObjectMember1MemberTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject0TypeEnum`].
+pub type EventStreamCloudEventGroupMemberAddedObjectMember1MemberTypeEnum =
+    EventStreamCloudEventGroupCreatedObject0TypeEnum;
 
-open_enum! {
-/// The `EventStreamCloudEventGroupMemberAddedTypeEnum` schema of the Management API.
-EventStreamCloudEventGroupMemberAddedTypeEnum {
-GroupMemberAdded = "group.member.added",
-}
-}
+/// The `EventStreamCloudEventGroupMemberAddedTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupMemberAddedCloudEventTypeEnum`].
+pub type EventStreamCloudEventGroupMemberAddedTypeEnum =
+    EventStreamCloudEventGroupMemberAddedCloudEventTypeEnum;
 
 /// The `EventStreamCloudEventGroupMemberDeleted` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -989,78 +959,29 @@ impl Default for EventStreamCloudEventGroupMemberDeletedObjectGroup {
     }
 }
 
-/// The `EventStreamCloudEventGroupMemberDeletedObjectGroup0` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventGroupMemberDeletedObjectGroup0 {
-    /// `connection_id` (required).
-    pub connection_id: String,
-    /// `external_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// `id` (required).
-    pub id: String,
-    /// `type` (required).
-    pub r#type: EventStreamCloudEventGroupMemberDeletedObjectGroup0TypeEnum,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventGroupMemberDeletedObjectGroup0` schema of the Management API: the same shape as [`EventStreamCloudEventGroupMemberAddedObjectGroup0`].
+pub type EventStreamCloudEventGroupMemberDeletedObjectGroup0 =
+    EventStreamCloudEventGroupMemberAddedObjectGroup0;
 
-open_enum! {
-/// The `EventStreamCloudEventGroupMemberDeletedObjectGroup0TypeEnum` schema of the Management API.
-EventStreamCloudEventGroupMemberDeletedObjectGroup0TypeEnum {
-Connection = "connection",
-}
-}
+/// The `EventStreamCloudEventGroupMemberDeletedObjectGroup0TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject0TypeEnum`].
+pub type EventStreamCloudEventGroupMemberDeletedObjectGroup0TypeEnum =
+    EventStreamCloudEventGroupCreatedObject0TypeEnum;
 
-/// The `EventStreamCloudEventGroupMemberDeletedObjectGroup1` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventGroupMemberDeletedObjectGroup1 {
-    /// `external_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// `id` (required).
-    pub id: String,
-    /// `organization_id` (required).
-    pub organization_id: String,
-    /// `type` (required).
-    pub r#type: EventStreamCloudEventGroupMemberDeletedObjectGroup1TypeEnum,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventGroupMemberDeletedObjectGroup1` schema of the Management API: the same shape as [`EventStreamCloudEventGroupMemberAddedObjectGroup1`].
+pub type EventStreamCloudEventGroupMemberDeletedObjectGroup1 =
+    EventStreamCloudEventGroupMemberAddedObjectGroup1;
 
-open_enum! {
-/// The `EventStreamCloudEventGroupMemberDeletedObjectGroup1TypeEnum` schema of the Management API.
-EventStreamCloudEventGroupMemberDeletedObjectGroup1TypeEnum {
-Organization = "organization",
-}
-}
+/// The `EventStreamCloudEventGroupMemberDeletedObjectGroup1TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject1TypeEnum`].
+pub type EventStreamCloudEventGroupMemberDeletedObjectGroup1TypeEnum =
+    EventStreamCloudEventGroupCreatedObject1TypeEnum;
 
-/// The `EventStreamCloudEventGroupMemberDeletedObjectGroup2` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventGroupMemberDeletedObjectGroup2 {
-    /// `external_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// `id` (required).
-    pub id: String,
-    /// `type` (required).
-    pub r#type: EventStreamCloudEventGroupMemberDeletedObjectGroup2TypeEnum,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventGroupMemberDeletedObjectGroup2` schema of the Management API: the same shape as [`EventStreamCloudEventGroupMemberAddedObjectGroup2`].
+pub type EventStreamCloudEventGroupMemberDeletedObjectGroup2 =
+    EventStreamCloudEventGroupMemberAddedObjectGroup2;
 
-open_enum! {
-/// The `EventStreamCloudEventGroupMemberDeletedObjectGroup2TypeEnum` schema of the Management API.
-EventStreamCloudEventGroupMemberDeletedObjectGroup2TypeEnum {
-Tenant = "tenant",
-}
-}
+/// The `EventStreamCloudEventGroupMemberDeletedObjectGroup2TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject2TypeEnum`].
+pub type EventStreamCloudEventGroupMemberDeletedObjectGroup2TypeEnum =
+    EventStreamCloudEventGroupCreatedObject2TypeEnum;
 
 /// The `EventStreamCloudEventGroupMemberDeletedObjectMember` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1085,56 +1006,25 @@ impl Default for EventStreamCloudEventGroupMemberDeletedObjectMember {
     }
 }
 
-/// The `EventStreamCloudEventGroupMemberDeletedObjectMember0` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventGroupMemberDeletedObjectMember0 {
-    /// `id` (required).
-    pub id: String,
-    /// `member_type` (required).
-    pub member_type: EventStreamCloudEventGroupMemberDeletedObjectMember0MemberTypeEnum,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventGroupMemberDeletedObjectMember0` schema of the Management API: the same shape as [`EventStreamCloudEventGroupMemberAddedObjectMember0`].
+pub type EventStreamCloudEventGroupMemberDeletedObjectMember0 =
+    EventStreamCloudEventGroupMemberAddedObjectMember0;
 
-open_enum! {
-/// The `EventStreamCloudEventGroupMemberDeletedObjectMember0MemberTypeEnum` schema of the Management API.
-EventStreamCloudEventGroupMemberDeletedObjectMember0MemberTypeEnum {
-User = "user",
-}
-}
+/// The `EventStreamCloudEventGroupMemberDeletedObjectMember0MemberTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupMemberAddedObjectMember0MemberTypeEnum`].
+pub type EventStreamCloudEventGroupMemberDeletedObjectMember0MemberTypeEnum =
+    EventStreamCloudEventGroupMemberAddedObjectMember0MemberTypeEnum;
 
-/// The `EventStreamCloudEventGroupMemberDeletedObjectMember1` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventGroupMemberDeletedObjectMember1 {
-    /// `connection_id` (required).
-    pub connection_id: String,
-    /// `id` (required).
-    pub id: String,
-    /// `member_type` (required).
-    pub member_type: EventStreamCloudEventGroupMemberDeletedObjectMember1MemberTypeEnum,
-    /// `type` (required).
-    pub r#type: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventGroupMemberDeletedObjectMember1` schema of the Management API: the same shape as [`EventStreamCloudEventGroupMemberAddedObjectMember1`].
+pub type EventStreamCloudEventGroupMemberDeletedObjectMember1 =
+    EventStreamCloudEventGroupMemberAddedObjectMember1;
 
-open_enum! {
-/// The `EventStreamCloudEventGroupMemberDeletedObjectMember1MemberTypeEnum` schema of the Management API.
-EventStreamCloudEventGroupMemberDeletedObjectMember1MemberTypeEnum {
-Connection = "connection",
-}
-}
+/// The `EventStreamCloudEventGroupMemberDeletedObjectMember1MemberTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject0TypeEnum`].
+pub type EventStreamCloudEventGroupMemberDeletedObjectMember1MemberTypeEnum =
+    EventStreamCloudEventGroupCreatedObject0TypeEnum;
 
-open_enum! {
-/// The `EventStreamCloudEventGroupMemberDeletedTypeEnum` schema of the Management API.
-EventStreamCloudEventGroupMemberDeletedTypeEnum {
-GroupMemberDeleted = "group.member.deleted",
-}
-}
+/// The `EventStreamCloudEventGroupMemberDeletedTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupMemberDeletedCloudEventTypeEnum`].
+pub type EventStreamCloudEventGroupMemberDeletedTypeEnum =
+    EventStreamCloudEventGroupMemberDeletedCloudEventTypeEnum;
 
 /// The `EventStreamCloudEventGroupRoleAssigned` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1242,78 +1132,29 @@ impl Default for EventStreamCloudEventGroupRoleAssignedObjectGroup {
     }
 }
 
-/// The `EventStreamCloudEventGroupRoleAssignedObjectGroup0` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventGroupRoleAssignedObjectGroup0 {
-    /// `connection_id` (required).
-    pub connection_id: String,
-    /// `external_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// `id` (required).
-    pub id: String,
-    /// `type` (required).
-    pub r#type: EventStreamCloudEventGroupRoleAssignedObjectGroup0TypeEnum,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventGroupRoleAssignedObjectGroup0` schema of the Management API: the same shape as [`EventStreamCloudEventGroupMemberAddedObjectGroup0`].
+pub type EventStreamCloudEventGroupRoleAssignedObjectGroup0 =
+    EventStreamCloudEventGroupMemberAddedObjectGroup0;
 
-open_enum! {
-/// The `EventStreamCloudEventGroupRoleAssignedObjectGroup0TypeEnum` schema of the Management API.
-EventStreamCloudEventGroupRoleAssignedObjectGroup0TypeEnum {
-Connection = "connection",
-}
-}
+/// The `EventStreamCloudEventGroupRoleAssignedObjectGroup0TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject0TypeEnum`].
+pub type EventStreamCloudEventGroupRoleAssignedObjectGroup0TypeEnum =
+    EventStreamCloudEventGroupCreatedObject0TypeEnum;
 
-/// The `EventStreamCloudEventGroupRoleAssignedObjectGroup1` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventGroupRoleAssignedObjectGroup1 {
-    /// `external_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// `id` (required).
-    pub id: String,
-    /// `organization_id` (required).
-    pub organization_id: String,
-    /// `type` (required).
-    pub r#type: EventStreamCloudEventGroupRoleAssignedObjectGroup1TypeEnum,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventGroupRoleAssignedObjectGroup1` schema of the Management API: the same shape as [`EventStreamCloudEventGroupMemberAddedObjectGroup1`].
+pub type EventStreamCloudEventGroupRoleAssignedObjectGroup1 =
+    EventStreamCloudEventGroupMemberAddedObjectGroup1;
 
-open_enum! {
-/// The `EventStreamCloudEventGroupRoleAssignedObjectGroup1TypeEnum` schema of the Management API.
-EventStreamCloudEventGroupRoleAssignedObjectGroup1TypeEnum {
-Organization = "organization",
-}
-}
+/// The `EventStreamCloudEventGroupRoleAssignedObjectGroup1TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject1TypeEnum`].
+pub type EventStreamCloudEventGroupRoleAssignedObjectGroup1TypeEnum =
+    EventStreamCloudEventGroupCreatedObject1TypeEnum;
 
-/// The `EventStreamCloudEventGroupRoleAssignedObjectGroup2` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventGroupRoleAssignedObjectGroup2 {
-    /// `external_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// `id` (required).
-    pub id: String,
-    /// `type` (required).
-    pub r#type: EventStreamCloudEventGroupRoleAssignedObjectGroup2TypeEnum,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventGroupRoleAssignedObjectGroup2` schema of the Management API: the same shape as [`EventStreamCloudEventGroupMemberAddedObjectGroup2`].
+pub type EventStreamCloudEventGroupRoleAssignedObjectGroup2 =
+    EventStreamCloudEventGroupMemberAddedObjectGroup2;
 
-open_enum! {
-/// The `EventStreamCloudEventGroupRoleAssignedObjectGroup2TypeEnum` schema of the Management API.
-EventStreamCloudEventGroupRoleAssignedObjectGroup2TypeEnum {
-Tenant = "tenant",
-}
-}
+/// The `EventStreamCloudEventGroupRoleAssignedObjectGroup2TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject2TypeEnum`].
+pub type EventStreamCloudEventGroupRoleAssignedObjectGroup2TypeEnum =
+    EventStreamCloudEventGroupCreatedObject2TypeEnum;
 
 /// The `EventStreamCloudEventGroupRoleAssignedObjectRole` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1328,12 +1169,9 @@ pub struct EventStreamCloudEventGroupRoleAssignedObjectRole {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `EventStreamCloudEventGroupRoleAssignedTypeEnum` schema of the Management API.
-EventStreamCloudEventGroupRoleAssignedTypeEnum {
-GroupRoleAssigned = "group.role.assigned",
-}
-}
+/// The `EventStreamCloudEventGroupRoleAssignedTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupRoleAssignedCloudEventTypeEnum`].
+pub type EventStreamCloudEventGroupRoleAssignedTypeEnum =
+    EventStreamCloudEventGroupRoleAssignedCloudEventTypeEnum;
 
 /// The `EventStreamCloudEventGroupRoleDeleted` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1441,78 +1279,29 @@ impl Default for EventStreamCloudEventGroupRoleDeletedObjectGroup {
     }
 }
 
-/// The `EventStreamCloudEventGroupRoleDeletedObjectGroup0` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventGroupRoleDeletedObjectGroup0 {
-    /// `connection_id` (required).
-    pub connection_id: String,
-    /// `external_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// `id` (required).
-    pub id: String,
-    /// `type` (required).
-    pub r#type: EventStreamCloudEventGroupRoleDeletedObjectGroup0TypeEnum,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventGroupRoleDeletedObjectGroup0` schema of the Management API: the same shape as [`EventStreamCloudEventGroupMemberAddedObjectGroup0`].
+pub type EventStreamCloudEventGroupRoleDeletedObjectGroup0 =
+    EventStreamCloudEventGroupMemberAddedObjectGroup0;
 
-open_enum! {
-/// The `EventStreamCloudEventGroupRoleDeletedObjectGroup0TypeEnum` schema of the Management API.
-EventStreamCloudEventGroupRoleDeletedObjectGroup0TypeEnum {
-Connection = "connection",
-}
-}
+/// The `EventStreamCloudEventGroupRoleDeletedObjectGroup0TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject0TypeEnum`].
+pub type EventStreamCloudEventGroupRoleDeletedObjectGroup0TypeEnum =
+    EventStreamCloudEventGroupCreatedObject0TypeEnum;
 
-/// The `EventStreamCloudEventGroupRoleDeletedObjectGroup1` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventGroupRoleDeletedObjectGroup1 {
-    /// `external_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// `id` (required).
-    pub id: String,
-    /// `organization_id` (required).
-    pub organization_id: String,
-    /// `type` (required).
-    pub r#type: EventStreamCloudEventGroupRoleDeletedObjectGroup1TypeEnum,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventGroupRoleDeletedObjectGroup1` schema of the Management API: the same shape as [`EventStreamCloudEventGroupMemberAddedObjectGroup1`].
+pub type EventStreamCloudEventGroupRoleDeletedObjectGroup1 =
+    EventStreamCloudEventGroupMemberAddedObjectGroup1;
 
-open_enum! {
-/// The `EventStreamCloudEventGroupRoleDeletedObjectGroup1TypeEnum` schema of the Management API.
-EventStreamCloudEventGroupRoleDeletedObjectGroup1TypeEnum {
-Organization = "organization",
-}
-}
+/// The `EventStreamCloudEventGroupRoleDeletedObjectGroup1TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject1TypeEnum`].
+pub type EventStreamCloudEventGroupRoleDeletedObjectGroup1TypeEnum =
+    EventStreamCloudEventGroupCreatedObject1TypeEnum;
 
-/// The `EventStreamCloudEventGroupRoleDeletedObjectGroup2` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventGroupRoleDeletedObjectGroup2 {
-    /// `external_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// `id` (required).
-    pub id: String,
-    /// `type` (required).
-    pub r#type: EventStreamCloudEventGroupRoleDeletedObjectGroup2TypeEnum,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventGroupRoleDeletedObjectGroup2` schema of the Management API: the same shape as [`EventStreamCloudEventGroupMemberAddedObjectGroup2`].
+pub type EventStreamCloudEventGroupRoleDeletedObjectGroup2 =
+    EventStreamCloudEventGroupMemberAddedObjectGroup2;
 
-open_enum! {
-/// The `EventStreamCloudEventGroupRoleDeletedObjectGroup2TypeEnum` schema of the Management API.
-EventStreamCloudEventGroupRoleDeletedObjectGroup2TypeEnum {
-Tenant = "tenant",
-}
-}
+/// The `EventStreamCloudEventGroupRoleDeletedObjectGroup2TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject2TypeEnum`].
+pub type EventStreamCloudEventGroupRoleDeletedObjectGroup2TypeEnum =
+    EventStreamCloudEventGroupCreatedObject2TypeEnum;
 
 /// The `EventStreamCloudEventGroupRoleDeletedObjectRole` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1525,12 +1314,9 @@ pub struct EventStreamCloudEventGroupRoleDeletedObjectRole {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `EventStreamCloudEventGroupRoleDeletedTypeEnum` schema of the Management API.
-EventStreamCloudEventGroupRoleDeletedTypeEnum {
-GroupRoleDeleted = "group.role.deleted",
-}
-}
+/// The `EventStreamCloudEventGroupRoleDeletedTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupRoleDeletedCloudEventTypeEnum`].
+pub type EventStreamCloudEventGroupRoleDeletedTypeEnum =
+    EventStreamCloudEventGroupRoleDeletedCloudEventTypeEnum;
 
 /// The `EventStreamCloudEventGroupUpdated` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1617,103 +1403,30 @@ impl Default for EventStreamCloudEventGroupUpdatedObject {
     }
 }
 
-/// The `EventStreamCloudEventGroupUpdatedObject0` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventGroupUpdatedObject0 {
-    /// `connection_id` (required).
-    pub connection_id: String,
-    /// `created_at` (required).
-    pub created_at: String,
-    /// `external_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// `id` (required).
-    pub id: String,
-    /// `name` (required).
-    pub name: String,
-    /// `type` (required).
-    pub r#type: EventStreamCloudEventGroupUpdatedObject0TypeEnum,
-    /// `updated_at` (required).
-    pub updated_at: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventGroupUpdatedObject0` schema of the Management API: the same shape as [`EventStreamCloudEventGroupDeletedObject0`].
+pub type EventStreamCloudEventGroupUpdatedObject0 = EventStreamCloudEventGroupDeletedObject0;
 
-open_enum! {
-/// The `EventStreamCloudEventGroupUpdatedObject0TypeEnum` schema of the Management API.
-EventStreamCloudEventGroupUpdatedObject0TypeEnum {
-Connection = "connection",
-}
-}
+/// The `EventStreamCloudEventGroupUpdatedObject0TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject0TypeEnum`].
+pub type EventStreamCloudEventGroupUpdatedObject0TypeEnum =
+    EventStreamCloudEventGroupCreatedObject0TypeEnum;
 
-/// The `EventStreamCloudEventGroupUpdatedObject1` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventGroupUpdatedObject1 {
-    /// `created_at` (required).
-    pub created_at: String,
-    /// `external_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// `id` (required).
-    pub id: String,
-    /// `name` (required).
-    pub name: String,
-    /// `organization_id` (required).
-    pub organization_id: String,
-    /// `type` (required).
-    pub r#type: EventStreamCloudEventGroupUpdatedObject1TypeEnum,
-    /// `updated_at` (required).
-    pub updated_at: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventGroupUpdatedObject1` schema of the Management API: the same shape as [`EventStreamCloudEventGroupDeletedObject1`].
+pub type EventStreamCloudEventGroupUpdatedObject1 = EventStreamCloudEventGroupDeletedObject1;
 
-open_enum! {
-/// The `EventStreamCloudEventGroupUpdatedObject1TypeEnum` schema of the Management API.
-EventStreamCloudEventGroupUpdatedObject1TypeEnum {
-Organization = "organization",
-}
-}
+/// The `EventStreamCloudEventGroupUpdatedObject1TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject1TypeEnum`].
+pub type EventStreamCloudEventGroupUpdatedObject1TypeEnum =
+    EventStreamCloudEventGroupCreatedObject1TypeEnum;
 
-/// The `EventStreamCloudEventGroupUpdatedObject2` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventGroupUpdatedObject2 {
-    /// `created_at` (required).
-    pub created_at: String,
-    /// `external_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// `id` (required).
-    pub id: String,
-    /// `name` (required).
-    pub name: String,
-    /// `type` (required).
-    pub r#type: EventStreamCloudEventGroupUpdatedObject2TypeEnum,
-    /// `updated_at` (required).
-    pub updated_at: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventGroupUpdatedObject2` schema of the Management API: the same shape as [`EventStreamCloudEventGroupDeletedObject2`].
+pub type EventStreamCloudEventGroupUpdatedObject2 = EventStreamCloudEventGroupDeletedObject2;
 
-open_enum! {
-/// The `EventStreamCloudEventGroupUpdatedObject2TypeEnum` schema of the Management API.
-EventStreamCloudEventGroupUpdatedObject2TypeEnum {
-Tenant = "tenant",
-}
-}
+/// The `EventStreamCloudEventGroupUpdatedObject2TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject2TypeEnum`].
+pub type EventStreamCloudEventGroupUpdatedObject2TypeEnum =
+    EventStreamCloudEventGroupCreatedObject2TypeEnum;
 
-open_enum! {
-/// The `EventStreamCloudEventGroupUpdatedTypeEnum` schema of the Management API.
-EventStreamCloudEventGroupUpdatedTypeEnum {
-GroupUpdated = "group.updated",
-}
-}
+/// The `EventStreamCloudEventGroupUpdatedTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupUpdatedCloudEventTypeEnum`].
+pub type EventStreamCloudEventGroupUpdatedTypeEnum =
+    EventStreamCloudEventGroupUpdatedCloudEventTypeEnum;
 
 /// The `EventStreamCloudEventOffsetOnlyMessage` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1821,16 +1534,9 @@ pub struct EventStreamCloudEventOrgConnectionAddedObject {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `EventStreamCloudEventOrgConnectionAddedObjectConnection` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgConnectionAddedObjectConnection {
-    /// `id` (required).
-    pub id: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgConnectionAddedObjectConnection` schema of the Management API: the same shape as [`EventStreamCloudEventGroupRoleDeletedObjectRole`].
+pub type EventStreamCloudEventOrgConnectionAddedObjectConnection =
+    EventStreamCloudEventGroupRoleDeletedObjectRole;
 
 /// The `EventStreamCloudEventOrgConnectionAddedObjectOrganization` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1846,12 +1552,9 @@ pub struct EventStreamCloudEventOrgConnectionAddedObjectOrganization {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `EventStreamCloudEventOrgConnectionAddedTypeEnum` schema of the Management API.
-EventStreamCloudEventOrgConnectionAddedTypeEnum {
-OrganizationConnectionAdded = "organization.connection.added",
-}
-}
+/// The `EventStreamCloudEventOrgConnectionAddedTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventOrgConnectionAddedCloudEventTypeEnum`].
+pub type EventStreamCloudEventOrgConnectionAddedTypeEnum =
+    EventStreamCloudEventOrgConnectionAddedCloudEventTypeEnum;
 
 /// The `EventStreamCloudEventOrgConnectionRemoved` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1930,37 +1633,17 @@ pub struct EventStreamCloudEventOrgConnectionRemovedObject {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `EventStreamCloudEventOrgConnectionRemovedObjectConnection` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgConnectionRemovedObjectConnection {
-    /// `id` (required).
-    pub id: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgConnectionRemovedObjectConnection` schema of the Management API: the same shape as [`EventStreamCloudEventGroupRoleDeletedObjectRole`].
+pub type EventStreamCloudEventOrgConnectionRemovedObjectConnection =
+    EventStreamCloudEventGroupRoleDeletedObjectRole;
 
-/// The `EventStreamCloudEventOrgConnectionRemovedObjectOrganization` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgConnectionRemovedObjectOrganization {
-    /// `id` (required).
-    pub id: String,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgConnectionRemovedObjectOrganization` schema of the Management API: the same shape as [`EventStreamCloudEventOrgConnectionAddedObjectOrganization`].
+pub type EventStreamCloudEventOrgConnectionRemovedObjectOrganization =
+    EventStreamCloudEventOrgConnectionAddedObjectOrganization;
 
-open_enum! {
-/// The `EventStreamCloudEventOrgConnectionRemovedTypeEnum` schema of the Management API.
-EventStreamCloudEventOrgConnectionRemovedTypeEnum {
-OrganizationConnectionRemoved = "organization.connection.removed",
-}
-}
+/// The `EventStreamCloudEventOrgConnectionRemovedTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventOrgConnectionRemovedCloudEventTypeEnum`].
+pub type EventStreamCloudEventOrgConnectionRemovedTypeEnum =
+    EventStreamCloudEventOrgConnectionRemovedCloudEventTypeEnum;
 
 /// The `EventStreamCloudEventOrgConnectionUpdated` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2012,73 +1695,25 @@ OrganizationConnectionUpdated = "organization.connection.updated",
 }
 }
 
-/// The `EventStreamCloudEventOrgConnectionUpdatedData` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgConnectionUpdatedData {
-    /// `context` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<EventStreamCloudEventContext>,
-    /// `object` (required).
-    pub object: EventStreamCloudEventOrgConnectionUpdatedObject,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgConnectionUpdatedData` schema of the Management API: the same shape as [`EventStreamCloudEventOrgConnectionAddedData`].
+pub type EventStreamCloudEventOrgConnectionUpdatedData =
+    EventStreamCloudEventOrgConnectionAddedData;
 
-/// The `EventStreamCloudEventOrgConnectionUpdatedObject` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgConnectionUpdatedObject {
-    /// `assign_membership_on_login` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assign_membership_on_login: Option<bool>,
-    /// `connection` (required).
-    pub connection: EventStreamCloudEventOrgConnectionUpdatedObjectConnection,
-    /// `is_signup_enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_signup_enabled: Option<bool>,
-    /// `organization` (required).
-    pub organization: EventStreamCloudEventOrgConnectionUpdatedObjectOrganization,
-    /// `show_as_button` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub show_as_button: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgConnectionUpdatedObject` schema of the Management API: the same shape as [`EventStreamCloudEventOrgConnectionAddedObject`].
+pub type EventStreamCloudEventOrgConnectionUpdatedObject =
+    EventStreamCloudEventOrgConnectionAddedObject;
 
-/// The `EventStreamCloudEventOrgConnectionUpdatedObjectConnection` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgConnectionUpdatedObjectConnection {
-    /// `id` (required).
-    pub id: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgConnectionUpdatedObjectConnection` schema of the Management API: the same shape as [`EventStreamCloudEventGroupRoleDeletedObjectRole`].
+pub type EventStreamCloudEventOrgConnectionUpdatedObjectConnection =
+    EventStreamCloudEventGroupRoleDeletedObjectRole;
 
-/// The `EventStreamCloudEventOrgConnectionUpdatedObjectOrganization` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgConnectionUpdatedObjectOrganization {
-    /// `id` (required).
-    pub id: String,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgConnectionUpdatedObjectOrganization` schema of the Management API: the same shape as [`EventStreamCloudEventOrgConnectionAddedObjectOrganization`].
+pub type EventStreamCloudEventOrgConnectionUpdatedObjectOrganization =
+    EventStreamCloudEventOrgConnectionAddedObjectOrganization;
 
-open_enum! {
-/// The `EventStreamCloudEventOrgConnectionUpdatedTypeEnum` schema of the Management API.
-EventStreamCloudEventOrgConnectionUpdatedTypeEnum {
-OrganizationConnectionUpdated = "organization.connection.updated",
-}
-}
+/// The `EventStreamCloudEventOrgConnectionUpdatedTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventOrgConnectionUpdatedCloudEventTypeEnum`].
+pub type EventStreamCloudEventOrgConnectionUpdatedTypeEnum =
+    EventStreamCloudEventOrgConnectionUpdatedCloudEventTypeEnum;
 
 /// The `EventStreamCloudEventOrgCreated` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2200,12 +1835,9 @@ pub struct EventStreamCloudEventOrgCreatedObjectBrandingColors {
 /// The `EventStreamCloudEventOrgCreatedObjectMetadata` schema of the Management API.
 pub type EventStreamCloudEventOrgCreatedObjectMetadata = serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// The `EventStreamCloudEventOrgCreatedTypeEnum` schema of the Management API.
-EventStreamCloudEventOrgCreatedTypeEnum {
-OrganizationCreated = "organization.created",
-}
-}
+/// The `EventStreamCloudEventOrgCreatedTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventOrgCreatedCloudEventTypeEnum`].
+pub type EventStreamCloudEventOrgCreatedTypeEnum =
+    EventStreamCloudEventOrgCreatedCloudEventTypeEnum;
 
 /// The `EventStreamCloudEventOrgDeleted` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2294,12 +1926,9 @@ pub struct EventStreamCloudEventOrgDeletedObject {
 /// The `EventStreamCloudEventOrgDeletedObjectMetadata` schema of the Management API.
 pub type EventStreamCloudEventOrgDeletedObjectMetadata = serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// The `EventStreamCloudEventOrgDeletedTypeEnum` schema of the Management API.
-EventStreamCloudEventOrgDeletedTypeEnum {
-OrganizationDeleted = "organization.deleted",
-}
-}
+/// The `EventStreamCloudEventOrgDeletedTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventOrgDeletedCloudEventTypeEnum`].
+pub type EventStreamCloudEventOrgDeletedTypeEnum =
+    EventStreamCloudEventOrgDeletedCloudEventTypeEnum;
 
 /// The `EventStreamCloudEventOrgGroupRoleAssigned` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2409,109 +2038,41 @@ impl Default for EventStreamCloudEventOrgGroupRoleAssignedObjectGroup {
     }
 }
 
-/// The `EventStreamCloudEventOrgGroupRoleAssignedObjectGroup0` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgGroupRoleAssignedObjectGroup0 {
-    /// `connection_id` (required).
-    pub connection_id: String,
-    /// `external_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// `id` (required).
-    pub id: String,
-    /// `type` (required).
-    pub r#type: EventStreamCloudEventOrgGroupRoleAssignedObjectGroup0TypeEnum,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgGroupRoleAssignedObjectGroup0` schema of the Management API: the same shape as [`EventStreamCloudEventGroupMemberAddedObjectGroup0`].
+pub type EventStreamCloudEventOrgGroupRoleAssignedObjectGroup0 =
+    EventStreamCloudEventGroupMemberAddedObjectGroup0;
 
-open_enum! {
-/// The `EventStreamCloudEventOrgGroupRoleAssignedObjectGroup0TypeEnum` schema of the Management API.
-EventStreamCloudEventOrgGroupRoleAssignedObjectGroup0TypeEnum {
-Connection = "connection",
-}
-}
+/// The `EventStreamCloudEventOrgGroupRoleAssignedObjectGroup0TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject0TypeEnum`].
+pub type EventStreamCloudEventOrgGroupRoleAssignedObjectGroup0TypeEnum =
+    EventStreamCloudEventGroupCreatedObject0TypeEnum;
 
-/// The `EventStreamCloudEventOrgGroupRoleAssignedObjectGroup1` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgGroupRoleAssignedObjectGroup1 {
-    /// `external_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// `id` (required).
-    pub id: String,
-    /// `organization_id` (required).
-    pub organization_id: String,
-    /// `type` (required).
-    pub r#type: EventStreamCloudEventOrgGroupRoleAssignedObjectGroup1TypeEnum,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgGroupRoleAssignedObjectGroup1` schema of the Management API: the same shape as [`EventStreamCloudEventGroupMemberAddedObjectGroup1`].
+pub type EventStreamCloudEventOrgGroupRoleAssignedObjectGroup1 =
+    EventStreamCloudEventGroupMemberAddedObjectGroup1;
 
-open_enum! {
-/// The `EventStreamCloudEventOrgGroupRoleAssignedObjectGroup1TypeEnum` schema of the Management API.
-EventStreamCloudEventOrgGroupRoleAssignedObjectGroup1TypeEnum {
-Organization = "organization",
-}
-}
+/// The `EventStreamCloudEventOrgGroupRoleAssignedObjectGroup1TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject1TypeEnum`].
+pub type EventStreamCloudEventOrgGroupRoleAssignedObjectGroup1TypeEnum =
+    EventStreamCloudEventGroupCreatedObject1TypeEnum;
 
-/// The `EventStreamCloudEventOrgGroupRoleAssignedObjectGroup2` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgGroupRoleAssignedObjectGroup2 {
-    /// `external_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// `id` (required).
-    pub id: String,
-    /// `type` (required).
-    pub r#type: EventStreamCloudEventOrgGroupRoleAssignedObjectGroup2TypeEnum,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgGroupRoleAssignedObjectGroup2` schema of the Management API: the same shape as [`EventStreamCloudEventGroupMemberAddedObjectGroup2`].
+pub type EventStreamCloudEventOrgGroupRoleAssignedObjectGroup2 =
+    EventStreamCloudEventGroupMemberAddedObjectGroup2;
 
-open_enum! {
-/// The `EventStreamCloudEventOrgGroupRoleAssignedObjectGroup2TypeEnum` schema of the Management API.
-EventStreamCloudEventOrgGroupRoleAssignedObjectGroup2TypeEnum {
-Tenant = "tenant",
-}
-}
+/// The `EventStreamCloudEventOrgGroupRoleAssignedObjectGroup2TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject2TypeEnum`].
+pub type EventStreamCloudEventOrgGroupRoleAssignedObjectGroup2TypeEnum =
+    EventStreamCloudEventGroupCreatedObject2TypeEnum;
 
-/// The `EventStreamCloudEventOrgGroupRoleAssignedObjectOrganization` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgGroupRoleAssignedObjectOrganization {
-    /// `id` (required).
-    pub id: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgGroupRoleAssignedObjectOrganization` schema of the Management API: the same shape as [`EventStreamCloudEventGroupRoleDeletedObjectRole`].
+pub type EventStreamCloudEventOrgGroupRoleAssignedObjectOrganization =
+    EventStreamCloudEventGroupRoleDeletedObjectRole;
 
-/// The `EventStreamCloudEventOrgGroupRoleAssignedObjectRole` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgGroupRoleAssignedObjectRole {
-    /// `id` (required).
-    pub id: String,
-    /// `name` (required).
-    pub name: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgGroupRoleAssignedObjectRole` schema of the Management API: the same shape as [`EventStreamCloudEventGroupRoleAssignedObjectRole`].
+pub type EventStreamCloudEventOrgGroupRoleAssignedObjectRole =
+    EventStreamCloudEventGroupRoleAssignedObjectRole;
 
-open_enum! {
-/// The `EventStreamCloudEventOrgGroupRoleAssignedTypeEnum` schema of the Management API.
-EventStreamCloudEventOrgGroupRoleAssignedTypeEnum {
-OrganizationGroupRoleAssigned = "organization.group.role.assigned",
-}
-}
+/// The `EventStreamCloudEventOrgGroupRoleAssignedTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventOrgGroupRoleAssignedCloudEventTypeEnum`].
+pub type EventStreamCloudEventOrgGroupRoleAssignedTypeEnum =
+    EventStreamCloudEventOrgGroupRoleAssignedCloudEventTypeEnum;
 
 /// The `EventStreamCloudEventOrgGroupRoleDeleted` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2621,107 +2182,41 @@ impl Default for EventStreamCloudEventOrgGroupRoleDeletedObjectGroup {
     }
 }
 
-/// The `EventStreamCloudEventOrgGroupRoleDeletedObjectGroup0` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgGroupRoleDeletedObjectGroup0 {
-    /// `connection_id` (required).
-    pub connection_id: String,
-    /// `external_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// `id` (required).
-    pub id: String,
-    /// `type` (required).
-    pub r#type: EventStreamCloudEventOrgGroupRoleDeletedObjectGroup0TypeEnum,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgGroupRoleDeletedObjectGroup0` schema of the Management API: the same shape as [`EventStreamCloudEventGroupMemberAddedObjectGroup0`].
+pub type EventStreamCloudEventOrgGroupRoleDeletedObjectGroup0 =
+    EventStreamCloudEventGroupMemberAddedObjectGroup0;
 
-open_enum! {
-/// The `EventStreamCloudEventOrgGroupRoleDeletedObjectGroup0TypeEnum` schema of the Management API.
-EventStreamCloudEventOrgGroupRoleDeletedObjectGroup0TypeEnum {
-Connection = "connection",
-}
-}
+/// The `EventStreamCloudEventOrgGroupRoleDeletedObjectGroup0TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject0TypeEnum`].
+pub type EventStreamCloudEventOrgGroupRoleDeletedObjectGroup0TypeEnum =
+    EventStreamCloudEventGroupCreatedObject0TypeEnum;
 
-/// The `EventStreamCloudEventOrgGroupRoleDeletedObjectGroup1` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgGroupRoleDeletedObjectGroup1 {
-    /// `external_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// `id` (required).
-    pub id: String,
-    /// `organization_id` (required).
-    pub organization_id: String,
-    /// `type` (required).
-    pub r#type: EventStreamCloudEventOrgGroupRoleDeletedObjectGroup1TypeEnum,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgGroupRoleDeletedObjectGroup1` schema of the Management API: the same shape as [`EventStreamCloudEventGroupMemberAddedObjectGroup1`].
+pub type EventStreamCloudEventOrgGroupRoleDeletedObjectGroup1 =
+    EventStreamCloudEventGroupMemberAddedObjectGroup1;
 
-open_enum! {
-/// The `EventStreamCloudEventOrgGroupRoleDeletedObjectGroup1TypeEnum` schema of the Management API.
-EventStreamCloudEventOrgGroupRoleDeletedObjectGroup1TypeEnum {
-Organization = "organization",
-}
-}
+/// The `EventStreamCloudEventOrgGroupRoleDeletedObjectGroup1TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject1TypeEnum`].
+pub type EventStreamCloudEventOrgGroupRoleDeletedObjectGroup1TypeEnum =
+    EventStreamCloudEventGroupCreatedObject1TypeEnum;
 
-/// The `EventStreamCloudEventOrgGroupRoleDeletedObjectGroup2` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgGroupRoleDeletedObjectGroup2 {
-    /// `external_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// `id` (required).
-    pub id: String,
-    /// `type` (required).
-    pub r#type: EventStreamCloudEventOrgGroupRoleDeletedObjectGroup2TypeEnum,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgGroupRoleDeletedObjectGroup2` schema of the Management API: the same shape as [`EventStreamCloudEventGroupMemberAddedObjectGroup2`].
+pub type EventStreamCloudEventOrgGroupRoleDeletedObjectGroup2 =
+    EventStreamCloudEventGroupMemberAddedObjectGroup2;
 
-open_enum! {
-/// The `EventStreamCloudEventOrgGroupRoleDeletedObjectGroup2TypeEnum` schema of the Management API.
-EventStreamCloudEventOrgGroupRoleDeletedObjectGroup2TypeEnum {
-Tenant = "tenant",
-}
-}
+/// The `EventStreamCloudEventOrgGroupRoleDeletedObjectGroup2TypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventGroupCreatedObject2TypeEnum`].
+pub type EventStreamCloudEventOrgGroupRoleDeletedObjectGroup2TypeEnum =
+    EventStreamCloudEventGroupCreatedObject2TypeEnum;
 
-/// The `EventStreamCloudEventOrgGroupRoleDeletedObjectOrganization` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgGroupRoleDeletedObjectOrganization {
-    /// `id` (required).
-    pub id: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgGroupRoleDeletedObjectOrganization` schema of the Management API: the same shape as [`EventStreamCloudEventGroupRoleDeletedObjectRole`].
+pub type EventStreamCloudEventOrgGroupRoleDeletedObjectOrganization =
+    EventStreamCloudEventGroupRoleDeletedObjectRole;
 
-/// The `EventStreamCloudEventOrgGroupRoleDeletedObjectRole` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgGroupRoleDeletedObjectRole {
-    /// `id` (required).
-    pub id: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgGroupRoleDeletedObjectRole` schema of the Management API: the same shape as [`EventStreamCloudEventGroupRoleDeletedObjectRole`].
+pub type EventStreamCloudEventOrgGroupRoleDeletedObjectRole =
+    EventStreamCloudEventGroupRoleDeletedObjectRole;
 
-open_enum! {
-/// The `EventStreamCloudEventOrgGroupRoleDeletedTypeEnum` schema of the Management API.
-EventStreamCloudEventOrgGroupRoleDeletedTypeEnum {
-OrganizationGroupRoleDeleted = "organization.group.role.deleted",
-}
-}
+/// The `EventStreamCloudEventOrgGroupRoleDeletedTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventOrgGroupRoleDeletedCloudEventTypeEnum`].
+pub type EventStreamCloudEventOrgGroupRoleDeletedTypeEnum =
+    EventStreamCloudEventOrgGroupRoleDeletedCloudEventTypeEnum;
 
 /// The `EventStreamCloudEventOrgMemberAdded` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2800,19 +2295,9 @@ pub struct EventStreamCloudEventOrgMemberAddedObject {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `EventStreamCloudEventOrgMemberAddedObjectOrganization` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgMemberAddedObjectOrganization {
-    /// `id` (required).
-    pub id: String,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgMemberAddedObjectOrganization` schema of the Management API: the same shape as [`EventStreamCloudEventOrgConnectionAddedObjectOrganization`].
+pub type EventStreamCloudEventOrgMemberAddedObjectOrganization =
+    EventStreamCloudEventOrgConnectionAddedObjectOrganization;
 
 /// The `EventStreamCloudEventOrgMemberAddedObjectUser` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2825,12 +2310,9 @@ pub struct EventStreamCloudEventOrgMemberAddedObjectUser {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `EventStreamCloudEventOrgMemberAddedTypeEnum` schema of the Management API.
-EventStreamCloudEventOrgMemberAddedTypeEnum {
-OrganizationMemberAdded = "organization.member.added",
-}
-}
+/// The `EventStreamCloudEventOrgMemberAddedTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventOrgMemberAddedCloudEventTypeEnum`].
+pub type EventStreamCloudEventOrgMemberAddedTypeEnum =
+    EventStreamCloudEventOrgMemberAddedCloudEventTypeEnum;
 
 /// The `EventStreamCloudEventOrgMemberDeleted` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2882,64 +2364,23 @@ OrganizationMemberDeleted = "organization.member.deleted",
 }
 }
 
-/// The `EventStreamCloudEventOrgMemberDeletedData` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgMemberDeletedData {
-    /// `context` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<EventStreamCloudEventContext>,
-    /// `object` (required).
-    pub object: EventStreamCloudEventOrgMemberDeletedObject,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgMemberDeletedData` schema of the Management API: the same shape as [`EventStreamCloudEventOrgMemberAddedData`].
+pub type EventStreamCloudEventOrgMemberDeletedData = EventStreamCloudEventOrgMemberAddedData;
 
-/// The `EventStreamCloudEventOrgMemberDeletedObject` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgMemberDeletedObject {
-    /// `organization` (required).
-    pub organization: EventStreamCloudEventOrgMemberDeletedObjectOrganization,
-    /// `user` (required).
-    pub user: EventStreamCloudEventOrgMemberDeletedObjectUser,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgMemberDeletedObject` schema of the Management API: the same shape as [`EventStreamCloudEventOrgMemberAddedObject`].
+pub type EventStreamCloudEventOrgMemberDeletedObject = EventStreamCloudEventOrgMemberAddedObject;
 
-/// The `EventStreamCloudEventOrgMemberDeletedObjectOrganization` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgMemberDeletedObjectOrganization {
-    /// `id` (required).
-    pub id: String,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgMemberDeletedObjectOrganization` schema of the Management API: the same shape as [`EventStreamCloudEventOrgConnectionAddedObjectOrganization`].
+pub type EventStreamCloudEventOrgMemberDeletedObjectOrganization =
+    EventStreamCloudEventOrgConnectionAddedObjectOrganization;
 
-/// The `EventStreamCloudEventOrgMemberDeletedObjectUser` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgMemberDeletedObjectUser {
-    /// `user_id` (required).
-    pub user_id: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgMemberDeletedObjectUser` schema of the Management API: the same shape as [`EventStreamCloudEventOrgMemberAddedObjectUser`].
+pub type EventStreamCloudEventOrgMemberDeletedObjectUser =
+    EventStreamCloudEventOrgMemberAddedObjectUser;
 
-open_enum! {
-/// The `EventStreamCloudEventOrgMemberDeletedTypeEnum` schema of the Management API.
-EventStreamCloudEventOrgMemberDeletedTypeEnum {
-OrganizationMemberDeleted = "organization.member.deleted",
-}
-}
+/// The `EventStreamCloudEventOrgMemberDeletedTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventOrgMemberDeletedCloudEventTypeEnum`].
+pub type EventStreamCloudEventOrgMemberDeletedTypeEnum =
+    EventStreamCloudEventOrgMemberDeletedCloudEventTypeEnum;
 
 /// The `EventStreamCloudEventOrgMemberRoleAssigned` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3020,47 +2461,21 @@ pub struct EventStreamCloudEventOrgMemberRoleAssignedObject {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `EventStreamCloudEventOrgMemberRoleAssignedObjectOrganization` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgMemberRoleAssignedObjectOrganization {
-    /// `id` (required).
-    pub id: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgMemberRoleAssignedObjectOrganization` schema of the Management API: the same shape as [`EventStreamCloudEventGroupRoleDeletedObjectRole`].
+pub type EventStreamCloudEventOrgMemberRoleAssignedObjectOrganization =
+    EventStreamCloudEventGroupRoleDeletedObjectRole;
 
-/// The `EventStreamCloudEventOrgMemberRoleAssignedObjectRole` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgMemberRoleAssignedObjectRole {
-    /// `id` (required).
-    pub id: String,
-    /// `name` (required).
-    pub name: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgMemberRoleAssignedObjectRole` schema of the Management API: the same shape as [`EventStreamCloudEventGroupRoleAssignedObjectRole`].
+pub type EventStreamCloudEventOrgMemberRoleAssignedObjectRole =
+    EventStreamCloudEventGroupRoleAssignedObjectRole;
 
-/// The `EventStreamCloudEventOrgMemberRoleAssignedObjectUser` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgMemberRoleAssignedObjectUser {
-    /// `user_id` (required).
-    pub user_id: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgMemberRoleAssignedObjectUser` schema of the Management API: the same shape as [`EventStreamCloudEventOrgMemberAddedObjectUser`].
+pub type EventStreamCloudEventOrgMemberRoleAssignedObjectUser =
+    EventStreamCloudEventOrgMemberAddedObjectUser;
 
-open_enum! {
-/// The `EventStreamCloudEventOrgMemberRoleAssignedTypeEnum` schema of the Management API.
-EventStreamCloudEventOrgMemberRoleAssignedTypeEnum {
-OrganizationMemberRoleAssigned = "organization.member.role.assigned",
-}
-}
+/// The `EventStreamCloudEventOrgMemberRoleAssignedTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventOrgMemberRoleAssignedCloudEventTypeEnum`].
+pub type EventStreamCloudEventOrgMemberRoleAssignedTypeEnum =
+    EventStreamCloudEventOrgMemberRoleAssignedCloudEventTypeEnum;
 
 /// The `EventStreamCloudEventOrgMemberRoleDeleted` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3112,76 +2527,29 @@ OrganizationMemberRoleDeleted = "organization.member.role.deleted",
 }
 }
 
-/// The `EventStreamCloudEventOrgMemberRoleDeletedData` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgMemberRoleDeletedData {
-    /// `context` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<EventStreamCloudEventContext>,
-    /// `object` (required).
-    pub object: EventStreamCloudEventOrgMemberRoleDeletedObject,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgMemberRoleDeletedData` schema of the Management API: the same shape as [`EventStreamCloudEventOrgMemberRoleAssignedData`].
+pub type EventStreamCloudEventOrgMemberRoleDeletedData =
+    EventStreamCloudEventOrgMemberRoleAssignedData;
 
-/// The `EventStreamCloudEventOrgMemberRoleDeletedObject` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgMemberRoleDeletedObject {
-    /// `organization` (required).
-    pub organization: EventStreamCloudEventOrgMemberRoleDeletedObjectOrganization,
-    /// `role` (required).
-    pub role: EventStreamCloudEventOrgMemberRoleDeletedObjectRole,
-    /// `user` (required).
-    pub user: EventStreamCloudEventOrgMemberRoleDeletedObjectUser,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgMemberRoleDeletedObject` schema of the Management API: the same shape as [`EventStreamCloudEventOrgMemberRoleAssignedObject`].
+pub type EventStreamCloudEventOrgMemberRoleDeletedObject =
+    EventStreamCloudEventOrgMemberRoleAssignedObject;
 
-/// The `EventStreamCloudEventOrgMemberRoleDeletedObjectOrganization` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgMemberRoleDeletedObjectOrganization {
-    /// `id` (required).
-    pub id: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgMemberRoleDeletedObjectOrganization` schema of the Management API: the same shape as [`EventStreamCloudEventGroupRoleDeletedObjectRole`].
+pub type EventStreamCloudEventOrgMemberRoleDeletedObjectOrganization =
+    EventStreamCloudEventGroupRoleDeletedObjectRole;
 
-/// The `EventStreamCloudEventOrgMemberRoleDeletedObjectRole` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgMemberRoleDeletedObjectRole {
-    /// `id` (required).
-    pub id: String,
-    /// `name` (required).
-    pub name: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgMemberRoleDeletedObjectRole` schema of the Management API: the same shape as [`EventStreamCloudEventGroupRoleAssignedObjectRole`].
+pub type EventStreamCloudEventOrgMemberRoleDeletedObjectRole =
+    EventStreamCloudEventGroupRoleAssignedObjectRole;
 
-/// The `EventStreamCloudEventOrgMemberRoleDeletedObjectUser` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgMemberRoleDeletedObjectUser {
-    /// `user_id` (required).
-    pub user_id: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgMemberRoleDeletedObjectUser` schema of the Management API: the same shape as [`EventStreamCloudEventOrgMemberAddedObjectUser`].
+pub type EventStreamCloudEventOrgMemberRoleDeletedObjectUser =
+    EventStreamCloudEventOrgMemberAddedObjectUser;
 
-open_enum! {
-/// The `EventStreamCloudEventOrgMemberRoleDeletedTypeEnum` schema of the Management API.
-EventStreamCloudEventOrgMemberRoleDeletedTypeEnum {
-OrganizationMemberRoleDeleted = "organization.member.role.deleted",
-}
-}
+/// The `EventStreamCloudEventOrgMemberRoleDeletedTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventOrgMemberRoleDeletedCloudEventTypeEnum`].
+pub type EventStreamCloudEventOrgMemberRoleDeletedTypeEnum =
+    EventStreamCloudEventOrgMemberRoleDeletedCloudEventTypeEnum;
 
 /// The `EventStreamCloudEventOrgUpdated` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3270,45 +2638,20 @@ pub struct EventStreamCloudEventOrgUpdatedObject {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `EventStreamCloudEventOrgUpdatedObjectBranding` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgUpdatedObjectBranding {
-    /// `colors` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub colors: Option<EventStreamCloudEventOrgUpdatedObjectBrandingColors>,
-    /// `logo_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_url: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgUpdatedObjectBranding` schema of the Management API: the same shape as [`EventStreamCloudEventOrgCreatedObjectBranding`].
+pub type EventStreamCloudEventOrgUpdatedObjectBranding =
+    EventStreamCloudEventOrgCreatedObjectBranding;
 
-/// The `EventStreamCloudEventOrgUpdatedObjectBrandingColors` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventOrgUpdatedObjectBrandingColors {
-    /// `page_background` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page_background: Option<String>,
-    /// `primary` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventOrgUpdatedObjectBrandingColors` schema of the Management API: the same shape as [`EventStreamCloudEventOrgCreatedObjectBrandingColors`].
+pub type EventStreamCloudEventOrgUpdatedObjectBrandingColors =
+    EventStreamCloudEventOrgCreatedObjectBrandingColors;
 
 /// The `EventStreamCloudEventOrgUpdatedObjectMetadata` schema of the Management API.
 pub type EventStreamCloudEventOrgUpdatedObjectMetadata = serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// The `EventStreamCloudEventOrgUpdatedTypeEnum` schema of the Management API.
-EventStreamCloudEventOrgUpdatedTypeEnum {
-OrganizationUpdated = "organization.updated",
-}
-}
+/// The `EventStreamCloudEventOrgUpdatedTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventOrgUpdatedCloudEventTypeEnum`].
+pub type EventStreamCloudEventOrgUpdatedTypeEnum =
+    EventStreamCloudEventOrgUpdatedCloudEventTypeEnum;
 
 /// The `EventStreamCloudEventUserCreated` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3587,38 +2930,9 @@ pub struct EventStreamCloudEventUserCreatedObjectIdentitiesItemDatabase {
 /// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemDatabaseIsSocialEnum` schema of the Management API.
 pub type EventStreamCloudEventUserCreatedObjectIdentitiesItemDatabaseIsSocialEnum = bool;
 
-/// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemDatabaseProfileData` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventUserCreatedObjectIdentitiesItemDatabaseProfileData {
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `email_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_verified: Option<bool>,
-    /// `family_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
-    /// `given_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `phone_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// `phone_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_verified: Option<bool>,
-    /// `username` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemDatabaseProfileData` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData`].
+pub type EventStreamCloudEventUserCreatedObjectIdentitiesItemDatabaseProfileData =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData;
 
 open_enum! {
 /// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemDatabaseProviderEnum` schema of the Management API.
@@ -3627,24 +2941,9 @@ Auth0 = "auth0",
 }
 }
 
-/// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemDatabaseUserId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum EventStreamCloudEventUserCreatedObjectIdentitiesItemDatabaseUserId {
-    /// The `String` shape.
-    String(String),
-    /// The `Integer` shape.
-    Integer(i64),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for EventStreamCloudEventUserCreatedObjectIdentitiesItemDatabaseUserId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemDatabaseUserId` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId`].
+pub type EventStreamCloudEventUserCreatedObjectIdentitiesItemDatabaseUserId =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId;
 
 /// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemEnterprise` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3675,38 +2974,9 @@ pub struct EventStreamCloudEventUserCreatedObjectIdentitiesItemEnterprise {
 /// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemEnterpriseIsSocialEnum` schema of the Management API.
 pub type EventStreamCloudEventUserCreatedObjectIdentitiesItemEnterpriseIsSocialEnum = bool;
 
-/// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemEnterpriseProfileData` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventUserCreatedObjectIdentitiesItemEnterpriseProfileData {
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `email_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_verified: Option<bool>,
-    /// `family_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
-    /// `given_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `phone_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// `phone_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_verified: Option<bool>,
-    /// `username` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemEnterpriseProfileData` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData`].
+pub type EventStreamCloudEventUserCreatedObjectIdentitiesItemEnterpriseProfileData =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData;
 
 open_enum! {
 /// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemEnterpriseProviderEnum` schema of the Management API.
@@ -3725,24 +2995,9 @@ Waad = "waad",
 }
 }
 
-/// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemEnterpriseUserId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum EventStreamCloudEventUserCreatedObjectIdentitiesItemEnterpriseUserId {
-    /// The `String` shape.
-    String(String),
-    /// The `Integer` shape.
-    Integer(i64),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for EventStreamCloudEventUserCreatedObjectIdentitiesItemEnterpriseUserId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemEnterpriseUserId` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId`].
+pub type EventStreamCloudEventUserCreatedObjectIdentitiesItemEnterpriseUserId =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId;
 
 /// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemPasswordless` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3773,38 +3028,9 @@ pub struct EventStreamCloudEventUserCreatedObjectIdentitiesItemPasswordless {
 /// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemPasswordlessIsSocialEnum` schema of the Management API.
 pub type EventStreamCloudEventUserCreatedObjectIdentitiesItemPasswordlessIsSocialEnum = bool;
 
-/// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemPasswordlessProfileData` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventUserCreatedObjectIdentitiesItemPasswordlessProfileData {
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `email_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_verified: Option<bool>,
-    /// `family_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
-    /// `given_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `phone_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// `phone_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_verified: Option<bool>,
-    /// `username` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemPasswordlessProfileData` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData`].
+pub type EventStreamCloudEventUserCreatedObjectIdentitiesItemPasswordlessProfileData =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData;
 
 open_enum! {
 /// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemPasswordlessProviderEnum` schema of the Management API.
@@ -3814,24 +3040,9 @@ Sms = "sms",
 }
 }
 
-/// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemPasswordlessUserId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum EventStreamCloudEventUserCreatedObjectIdentitiesItemPasswordlessUserId {
-    /// The `String` shape.
-    String(String),
-    /// The `Integer` shape.
-    Integer(i64),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for EventStreamCloudEventUserCreatedObjectIdentitiesItemPasswordlessUserId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemPasswordlessUserId` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId`].
+pub type EventStreamCloudEventUserCreatedObjectIdentitiesItemPasswordlessUserId =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId;
 
 /// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemSocial` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3861,38 +3072,9 @@ pub struct EventStreamCloudEventUserCreatedObjectIdentitiesItemSocial {
 /// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemSocialIsSocialEnum` schema of the Management API.
 pub type EventStreamCloudEventUserCreatedObjectIdentitiesItemSocialIsSocialEnum = bool;
 
-/// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemSocialProfileData` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventUserCreatedObjectIdentitiesItemSocialProfileData {
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `email_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_verified: Option<bool>,
-    /// `family_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
-    /// `given_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `phone_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// `phone_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_verified: Option<bool>,
-    /// `username` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemSocialProfileData` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData`].
+pub type EventStreamCloudEventUserCreatedObjectIdentitiesItemSocialProfileData =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData;
 
 open_enum! {
 /// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemSocialProviderEnum` schema of the Management API.
@@ -3939,35 +3121,17 @@ Yandex = "yandex",
 }
 }
 
-/// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemSocialUserId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum EventStreamCloudEventUserCreatedObjectIdentitiesItemSocialUserId {
-    /// The `String` shape.
-    String(String),
-    /// The `Integer` shape.
-    Integer(i64),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for EventStreamCloudEventUserCreatedObjectIdentitiesItemSocialUserId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `EventStreamCloudEventUserCreatedObjectIdentitiesItemSocialUserId` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId`].
+pub type EventStreamCloudEventUserCreatedObjectIdentitiesItemSocialUserId =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId;
 
 /// The `EventStreamCloudEventUserCreatedObjectUserMetadata` schema of the Management API.
 pub type EventStreamCloudEventUserCreatedObjectUserMetadata =
     serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// The `EventStreamCloudEventUserCreatedTypeEnum` schema of the Management API.
-EventStreamCloudEventUserCreatedTypeEnum {
-UserCreated = "user.created",
-}
-}
+/// The `EventStreamCloudEventUserCreatedTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedCloudEventTypeEnum`].
+pub type EventStreamCloudEventUserCreatedTypeEnum =
+    EventStreamCloudEventUserCreatedCloudEventTypeEnum;
 
 /// The `EventStreamCloudEventUserDeleted` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4160,64 +3324,17 @@ pub struct EventStreamCloudEventUserDeletedObjectIdentitiesItemCustom {
 /// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemCustomIsSocialEnum` schema of the Management API.
 pub type EventStreamCloudEventUserDeletedObjectIdentitiesItemCustomIsSocialEnum = bool;
 
-/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemCustomProfileData` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventUserDeletedObjectIdentitiesItemCustomProfileData {
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `email_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_verified: Option<bool>,
-    /// `family_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
-    /// `given_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `phone_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// `phone_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_verified: Option<bool>,
-    /// `username` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemCustomProfileData` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData`].
+pub type EventStreamCloudEventUserDeletedObjectIdentitiesItemCustomProfileData =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData;
 
-open_enum! {
-/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemCustomProviderEnum` schema of the Management API.
-EventStreamCloudEventUserDeletedObjectIdentitiesItemCustomProviderEnum {
-Custom = "custom",
-}
-}
+/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemCustomProviderEnum` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProviderEnum`].
+pub type EventStreamCloudEventUserDeletedObjectIdentitiesItemCustomProviderEnum =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProviderEnum;
 
-/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemCustomUserId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum EventStreamCloudEventUserDeletedObjectIdentitiesItemCustomUserId {
-    /// The `String` shape.
-    String(String),
-    /// The `Integer` shape.
-    Integer(i64),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for EventStreamCloudEventUserDeletedObjectIdentitiesItemCustomUserId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemCustomUserId` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId`].
+pub type EventStreamCloudEventUserDeletedObjectIdentitiesItemCustomUserId =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId;
 
 /// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemDatabase` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4248,64 +3365,17 @@ pub struct EventStreamCloudEventUserDeletedObjectIdentitiesItemDatabase {
 /// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemDatabaseIsSocialEnum` schema of the Management API.
 pub type EventStreamCloudEventUserDeletedObjectIdentitiesItemDatabaseIsSocialEnum = bool;
 
-/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemDatabaseProfileData` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventUserDeletedObjectIdentitiesItemDatabaseProfileData {
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `email_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_verified: Option<bool>,
-    /// `family_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
-    /// `given_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `phone_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// `phone_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_verified: Option<bool>,
-    /// `username` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemDatabaseProfileData` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData`].
+pub type EventStreamCloudEventUserDeletedObjectIdentitiesItemDatabaseProfileData =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData;
 
-open_enum! {
-/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemDatabaseProviderEnum` schema of the Management API.
-EventStreamCloudEventUserDeletedObjectIdentitiesItemDatabaseProviderEnum {
-Auth0 = "auth0",
-}
-}
+/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemDatabaseProviderEnum` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemDatabaseProviderEnum`].
+pub type EventStreamCloudEventUserDeletedObjectIdentitiesItemDatabaseProviderEnum =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemDatabaseProviderEnum;
 
-/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemDatabaseUserId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum EventStreamCloudEventUserDeletedObjectIdentitiesItemDatabaseUserId {
-    /// The `String` shape.
-    String(String),
-    /// The `Integer` shape.
-    Integer(i64),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for EventStreamCloudEventUserDeletedObjectIdentitiesItemDatabaseUserId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemDatabaseUserId` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId`].
+pub type EventStreamCloudEventUserDeletedObjectIdentitiesItemDatabaseUserId =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId;
 
 /// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemEnterprise` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4336,74 +3406,17 @@ pub struct EventStreamCloudEventUserDeletedObjectIdentitiesItemEnterprise {
 /// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemEnterpriseIsSocialEnum` schema of the Management API.
 pub type EventStreamCloudEventUserDeletedObjectIdentitiesItemEnterpriseIsSocialEnum = bool;
 
-/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemEnterpriseProfileData` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventUserDeletedObjectIdentitiesItemEnterpriseProfileData {
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `email_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_verified: Option<bool>,
-    /// `family_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
-    /// `given_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `phone_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// `phone_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_verified: Option<bool>,
-    /// `username` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemEnterpriseProfileData` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData`].
+pub type EventStreamCloudEventUserDeletedObjectIdentitiesItemEnterpriseProfileData =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData;
 
-open_enum! {
-/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemEnterpriseProviderEnum` schema of the Management API.
-EventStreamCloudEventUserDeletedObjectIdentitiesItemEnterpriseProviderEnum {
-Ad = "ad",
-Adfs = "adfs",
-GoogleApps = "google-apps",
-Ip = "ip",
-Office365 = "office365",
-Oidc = "oidc",
-Okta = "okta",
-Pingfederate = "pingfederate",
-Samlp = "samlp",
-Sharepoint = "sharepoint",
-Waad = "waad",
-}
-}
+/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemEnterpriseProviderEnum` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemEnterpriseProviderEnum`].
+pub type EventStreamCloudEventUserDeletedObjectIdentitiesItemEnterpriseProviderEnum =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemEnterpriseProviderEnum;
 
-/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemEnterpriseUserId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum EventStreamCloudEventUserDeletedObjectIdentitiesItemEnterpriseUserId {
-    /// The `String` shape.
-    String(String),
-    /// The `Integer` shape.
-    Integer(i64),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for EventStreamCloudEventUserDeletedObjectIdentitiesItemEnterpriseUserId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemEnterpriseUserId` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId`].
+pub type EventStreamCloudEventUserDeletedObjectIdentitiesItemEnterpriseUserId =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId;
 
 /// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemPasswordless` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4434,65 +3447,17 @@ pub struct EventStreamCloudEventUserDeletedObjectIdentitiesItemPasswordless {
 /// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemPasswordlessIsSocialEnum` schema of the Management API.
 pub type EventStreamCloudEventUserDeletedObjectIdentitiesItemPasswordlessIsSocialEnum = bool;
 
-/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemPasswordlessProfileData` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventUserDeletedObjectIdentitiesItemPasswordlessProfileData {
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `email_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_verified: Option<bool>,
-    /// `family_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
-    /// `given_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `phone_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// `phone_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_verified: Option<bool>,
-    /// `username` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemPasswordlessProfileData` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData`].
+pub type EventStreamCloudEventUserDeletedObjectIdentitiesItemPasswordlessProfileData =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData;
 
-open_enum! {
-/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemPasswordlessProviderEnum` schema of the Management API.
-EventStreamCloudEventUserDeletedObjectIdentitiesItemPasswordlessProviderEnum {
-Email = "email",
-Sms = "sms",
-}
-}
+/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemPasswordlessProviderEnum` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemPasswordlessProviderEnum`].
+pub type EventStreamCloudEventUserDeletedObjectIdentitiesItemPasswordlessProviderEnum =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemPasswordlessProviderEnum;
 
-/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemPasswordlessUserId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum EventStreamCloudEventUserDeletedObjectIdentitiesItemPasswordlessUserId {
-    /// The `String` shape.
-    String(String),
-    /// The `Integer` shape.
-    Integer(i64),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for EventStreamCloudEventUserDeletedObjectIdentitiesItemPasswordlessUserId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemPasswordlessUserId` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId`].
+pub type EventStreamCloudEventUserDeletedObjectIdentitiesItemPasswordlessUserId =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId;
 
 /// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemSocial` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4522,113 +3487,25 @@ pub struct EventStreamCloudEventUserDeletedObjectIdentitiesItemSocial {
 /// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemSocialIsSocialEnum` schema of the Management API.
 pub type EventStreamCloudEventUserDeletedObjectIdentitiesItemSocialIsSocialEnum = bool;
 
-/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemSocialProfileData` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventUserDeletedObjectIdentitiesItemSocialProfileData {
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `email_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_verified: Option<bool>,
-    /// `family_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
-    /// `given_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `phone_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// `phone_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_verified: Option<bool>,
-    /// `username` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemSocialProfileData` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData`].
+pub type EventStreamCloudEventUserDeletedObjectIdentitiesItemSocialProfileData =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData;
 
-open_enum! {
-/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemSocialProviderEnum` schema of the Management API.
-EventStreamCloudEventUserDeletedObjectIdentitiesItemSocialProviderEnum {
-Amazon = "amazon",
-Apple = "apple",
-Dropbox = "dropbox",
-Bitbucket = "bitbucket",
-Auth0Oidc = "auth0-oidc",
-Baidu = "baidu",
-Bitly = "bitly",
-Box = "box",
-Daccount = "daccount",
-Dwolla = "dwolla",
-EvernoteSandbox = "evernote-sandbox",
-Evernote = "evernote",
-Exact = "exact",
-Facebook = "facebook",
-Fitbit = "fitbit",
-Github = "github",
-GoogleOauth2 = "google-oauth2",
-Instagram = "instagram",
-Line = "line",
-Linkedin = "linkedin",
-Oauth1 = "oauth1",
-Oauth2 = "oauth2",
-Paypal = "paypal",
-PaypalSandbox = "paypal-sandbox",
-Planningcenter = "planningcenter",
-SalesforceCommunity = "salesforce-community",
-SalesforceSandbox = "salesforce-sandbox",
-Salesforce = "salesforce",
-Shopify = "shopify",
-Soundcloud = "soundcloud",
-Thirtysevensignals = "thirtysevensignals",
-Twitter = "twitter",
-Untapped = "untapped",
-Vkontakte = "vkontakte",
-Weibo = "weibo",
-Windowslive = "windowslive",
-Wordpress = "wordpress",
-Yahoo = "yahoo",
-Yandex = "yandex",
-}
-}
+/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemSocialProviderEnum` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemSocialProviderEnum`].
+pub type EventStreamCloudEventUserDeletedObjectIdentitiesItemSocialProviderEnum =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemSocialProviderEnum;
 
-/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemSocialUserId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum EventStreamCloudEventUserDeletedObjectIdentitiesItemSocialUserId {
-    /// The `String` shape.
-    String(String),
-    /// The `Integer` shape.
-    Integer(i64),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for EventStreamCloudEventUserDeletedObjectIdentitiesItemSocialUserId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `EventStreamCloudEventUserDeletedObjectIdentitiesItemSocialUserId` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId`].
+pub type EventStreamCloudEventUserDeletedObjectIdentitiesItemSocialUserId =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId;
 
 /// The `EventStreamCloudEventUserDeletedObjectUserMetadata` schema of the Management API.
 pub type EventStreamCloudEventUserDeletedObjectUserMetadata =
     serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// The `EventStreamCloudEventUserDeletedTypeEnum` schema of the Management API.
-EventStreamCloudEventUserDeletedTypeEnum {
-UserDeleted = "user.deleted",
-}
-}
+/// The `EventStreamCloudEventUserDeletedTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventUserDeletedCloudEventTypeEnum`].
+pub type EventStreamCloudEventUserDeletedTypeEnum =
+    EventStreamCloudEventUserDeletedCloudEventTypeEnum;
 
 /// The `EventStreamCloudEventUserUpdated` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4819,64 +3696,17 @@ pub struct EventStreamCloudEventUserUpdatedObjectIdentitiesItemCustom {
 /// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemCustomIsSocialEnum` schema of the Management API.
 pub type EventStreamCloudEventUserUpdatedObjectIdentitiesItemCustomIsSocialEnum = bool;
 
-/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemCustomProfileData` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventUserUpdatedObjectIdentitiesItemCustomProfileData {
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `email_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_verified: Option<bool>,
-    /// `family_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
-    /// `given_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `phone_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// `phone_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_verified: Option<bool>,
-    /// `username` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemCustomProfileData` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData`].
+pub type EventStreamCloudEventUserUpdatedObjectIdentitiesItemCustomProfileData =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData;
 
-open_enum! {
-/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemCustomProviderEnum` schema of the Management API.
-EventStreamCloudEventUserUpdatedObjectIdentitiesItemCustomProviderEnum {
-Custom = "custom",
-}
-}
+/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemCustomProviderEnum` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProviderEnum`].
+pub type EventStreamCloudEventUserUpdatedObjectIdentitiesItemCustomProviderEnum =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProviderEnum;
 
-/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemCustomUserId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum EventStreamCloudEventUserUpdatedObjectIdentitiesItemCustomUserId {
-    /// The `String` shape.
-    String(String),
-    /// The `Integer` shape.
-    Integer(i64),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for EventStreamCloudEventUserUpdatedObjectIdentitiesItemCustomUserId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemCustomUserId` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId`].
+pub type EventStreamCloudEventUserUpdatedObjectIdentitiesItemCustomUserId =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId;
 
 /// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemDatabase` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4907,64 +3737,17 @@ pub struct EventStreamCloudEventUserUpdatedObjectIdentitiesItemDatabase {
 /// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemDatabaseIsSocialEnum` schema of the Management API.
 pub type EventStreamCloudEventUserUpdatedObjectIdentitiesItemDatabaseIsSocialEnum = bool;
 
-/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemDatabaseProfileData` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventUserUpdatedObjectIdentitiesItemDatabaseProfileData {
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `email_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_verified: Option<bool>,
-    /// `family_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
-    /// `given_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `phone_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// `phone_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_verified: Option<bool>,
-    /// `username` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemDatabaseProfileData` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData`].
+pub type EventStreamCloudEventUserUpdatedObjectIdentitiesItemDatabaseProfileData =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData;
 
-open_enum! {
-/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemDatabaseProviderEnum` schema of the Management API.
-EventStreamCloudEventUserUpdatedObjectIdentitiesItemDatabaseProviderEnum {
-Auth0 = "auth0",
-}
-}
+/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemDatabaseProviderEnum` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemDatabaseProviderEnum`].
+pub type EventStreamCloudEventUserUpdatedObjectIdentitiesItemDatabaseProviderEnum =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemDatabaseProviderEnum;
 
-/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemDatabaseUserId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum EventStreamCloudEventUserUpdatedObjectIdentitiesItemDatabaseUserId {
-    /// The `String` shape.
-    String(String),
-    /// The `Integer` shape.
-    Integer(i64),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for EventStreamCloudEventUserUpdatedObjectIdentitiesItemDatabaseUserId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemDatabaseUserId` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId`].
+pub type EventStreamCloudEventUserUpdatedObjectIdentitiesItemDatabaseUserId =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId;
 
 /// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemEnterprise` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4995,74 +3778,17 @@ pub struct EventStreamCloudEventUserUpdatedObjectIdentitiesItemEnterprise {
 /// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemEnterpriseIsSocialEnum` schema of the Management API.
 pub type EventStreamCloudEventUserUpdatedObjectIdentitiesItemEnterpriseIsSocialEnum = bool;
 
-/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemEnterpriseProfileData` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventUserUpdatedObjectIdentitiesItemEnterpriseProfileData {
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `email_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_verified: Option<bool>,
-    /// `family_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
-    /// `given_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `phone_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// `phone_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_verified: Option<bool>,
-    /// `username` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemEnterpriseProfileData` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData`].
+pub type EventStreamCloudEventUserUpdatedObjectIdentitiesItemEnterpriseProfileData =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData;
 
-open_enum! {
-/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemEnterpriseProviderEnum` schema of the Management API.
-EventStreamCloudEventUserUpdatedObjectIdentitiesItemEnterpriseProviderEnum {
-Ad = "ad",
-Adfs = "adfs",
-GoogleApps = "google-apps",
-Ip = "ip",
-Office365 = "office365",
-Oidc = "oidc",
-Okta = "okta",
-Pingfederate = "pingfederate",
-Samlp = "samlp",
-Sharepoint = "sharepoint",
-Waad = "waad",
-}
-}
+/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemEnterpriseProviderEnum` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemEnterpriseProviderEnum`].
+pub type EventStreamCloudEventUserUpdatedObjectIdentitiesItemEnterpriseProviderEnum =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemEnterpriseProviderEnum;
 
-/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemEnterpriseUserId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum EventStreamCloudEventUserUpdatedObjectIdentitiesItemEnterpriseUserId {
-    /// The `String` shape.
-    String(String),
-    /// The `Integer` shape.
-    Integer(i64),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for EventStreamCloudEventUserUpdatedObjectIdentitiesItemEnterpriseUserId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemEnterpriseUserId` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId`].
+pub type EventStreamCloudEventUserUpdatedObjectIdentitiesItemEnterpriseUserId =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId;
 
 /// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemPasswordless` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5093,65 +3819,17 @@ pub struct EventStreamCloudEventUserUpdatedObjectIdentitiesItemPasswordless {
 /// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemPasswordlessIsSocialEnum` schema of the Management API.
 pub type EventStreamCloudEventUserUpdatedObjectIdentitiesItemPasswordlessIsSocialEnum = bool;
 
-/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemPasswordlessProfileData` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventUserUpdatedObjectIdentitiesItemPasswordlessProfileData {
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `email_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_verified: Option<bool>,
-    /// `family_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
-    /// `given_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `phone_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// `phone_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_verified: Option<bool>,
-    /// `username` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemPasswordlessProfileData` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData`].
+pub type EventStreamCloudEventUserUpdatedObjectIdentitiesItemPasswordlessProfileData =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData;
 
-open_enum! {
-/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemPasswordlessProviderEnum` schema of the Management API.
-EventStreamCloudEventUserUpdatedObjectIdentitiesItemPasswordlessProviderEnum {
-Email = "email",
-Sms = "sms",
-}
-}
+/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemPasswordlessProviderEnum` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemPasswordlessProviderEnum`].
+pub type EventStreamCloudEventUserUpdatedObjectIdentitiesItemPasswordlessProviderEnum =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemPasswordlessProviderEnum;
 
-/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemPasswordlessUserId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum EventStreamCloudEventUserUpdatedObjectIdentitiesItemPasswordlessUserId {
-    /// The `String` shape.
-    String(String),
-    /// The `Integer` shape.
-    Integer(i64),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for EventStreamCloudEventUserUpdatedObjectIdentitiesItemPasswordlessUserId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemPasswordlessUserId` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId`].
+pub type EventStreamCloudEventUserUpdatedObjectIdentitiesItemPasswordlessUserId =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId;
 
 /// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemSocial` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5181,113 +3859,25 @@ pub struct EventStreamCloudEventUserUpdatedObjectIdentitiesItemSocial {
 /// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemSocialIsSocialEnum` schema of the Management API.
 pub type EventStreamCloudEventUserUpdatedObjectIdentitiesItemSocialIsSocialEnum = bool;
 
-/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemSocialProfileData` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct EventStreamCloudEventUserUpdatedObjectIdentitiesItemSocialProfileData {
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `email_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_verified: Option<bool>,
-    /// `family_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
-    /// `given_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `phone_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// `phone_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_verified: Option<bool>,
-    /// `username` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemSocialProfileData` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData`].
+pub type EventStreamCloudEventUserUpdatedObjectIdentitiesItemSocialProfileData =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomProfileData;
 
-open_enum! {
-/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemSocialProviderEnum` schema of the Management API.
-EventStreamCloudEventUserUpdatedObjectIdentitiesItemSocialProviderEnum {
-Amazon = "amazon",
-Apple = "apple",
-Dropbox = "dropbox",
-Bitbucket = "bitbucket",
-Auth0Oidc = "auth0-oidc",
-Baidu = "baidu",
-Bitly = "bitly",
-Box = "box",
-Daccount = "daccount",
-Dwolla = "dwolla",
-EvernoteSandbox = "evernote-sandbox",
-Evernote = "evernote",
-Exact = "exact",
-Facebook = "facebook",
-Fitbit = "fitbit",
-Github = "github",
-GoogleOauth2 = "google-oauth2",
-Instagram = "instagram",
-Line = "line",
-Linkedin = "linkedin",
-Oauth1 = "oauth1",
-Oauth2 = "oauth2",
-Paypal = "paypal",
-PaypalSandbox = "paypal-sandbox",
-Planningcenter = "planningcenter",
-SalesforceCommunity = "salesforce-community",
-SalesforceSandbox = "salesforce-sandbox",
-Salesforce = "salesforce",
-Shopify = "shopify",
-Soundcloud = "soundcloud",
-Thirtysevensignals = "thirtysevensignals",
-Twitter = "twitter",
-Untapped = "untapped",
-Vkontakte = "vkontakte",
-Weibo = "weibo",
-Windowslive = "windowslive",
-Wordpress = "wordpress",
-Yahoo = "yahoo",
-Yandex = "yandex",
-}
-}
+/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemSocialProviderEnum` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemSocialProviderEnum`].
+pub type EventStreamCloudEventUserUpdatedObjectIdentitiesItemSocialProviderEnum =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemSocialProviderEnum;
 
-/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemSocialUserId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum EventStreamCloudEventUserUpdatedObjectIdentitiesItemSocialUserId {
-    /// The `String` shape.
-    String(String),
-    /// The `Integer` shape.
-    Integer(i64),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for EventStreamCloudEventUserUpdatedObjectIdentitiesItemSocialUserId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `EventStreamCloudEventUserUpdatedObjectIdentitiesItemSocialUserId` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId`].
+pub type EventStreamCloudEventUserUpdatedObjectIdentitiesItemSocialUserId =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId;
 
 /// The `EventStreamCloudEventUserUpdatedObjectUserMetadata` schema of the Management API.
 pub type EventStreamCloudEventUserUpdatedObjectUserMetadata =
     serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// The `EventStreamCloudEventUserUpdatedTypeEnum` schema of the Management API.
-EventStreamCloudEventUserUpdatedTypeEnum {
-UserUpdated = "user.updated",
-}
-}
+/// The `EventStreamCloudEventUserUpdatedTypeEnum` schema of the Management API: the same shape as [`EventStreamCloudEventUserUpdatedCloudEventTypeEnum`].
+pub type EventStreamCloudEventUserUpdatedTypeEnum =
+    EventStreamCloudEventUserUpdatedCloudEventTypeEnum;
 
 /// The `EventStreamDelivery` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5500,33 +4090,8 @@ pub struct EventStreamEventBridgeResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `EventStreamEventTypeEnum` schema of the Management API.
-EventStreamEventTypeEnum {
-GroupCreated = "group.created",
-GroupDeleted = "group.deleted",
-GroupMemberAdded = "group.member.added",
-GroupMemberDeleted = "group.member.deleted",
-GroupRoleAssigned = "group.role.assigned",
-GroupRoleDeleted = "group.role.deleted",
-GroupUpdated = "group.updated",
-OrganizationConnectionAdded = "organization.connection.added",
-OrganizationConnectionRemoved = "organization.connection.removed",
-OrganizationConnectionUpdated = "organization.connection.updated",
-OrganizationCreated = "organization.created",
-OrganizationDeleted = "organization.deleted",
-OrganizationGroupRoleAssigned = "organization.group.role.assigned",
-OrganizationGroupRoleDeleted = "organization.group.role.deleted",
-OrganizationMemberAdded = "organization.member.added",
-OrganizationMemberDeleted = "organization.member.deleted",
-OrganizationMemberRoleAssigned = "organization.member.role.assigned",
-OrganizationMemberRoleDeleted = "organization.member.role.deleted",
-OrganizationUpdated = "organization.updated",
-UserCreated = "user.created",
-UserDeleted = "user.deleted",
-UserUpdated = "user.updated",
-}
-}
+/// The `EventStreamEventTypeEnum` schema of the Management API: the same shape as [`EventStreamDeliveryEventTypeEnum`].
+pub type EventStreamEventTypeEnum = EventStreamDeliveryEventTypeEnum;
 
 /// The `EventStreamResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5557,33 +4122,8 @@ Disabled = "disabled",
 }
 }
 
-open_enum! {
-/// The `EventStreamSubscribeEventsEventTypeEnum` schema of the Management API.
-EventStreamSubscribeEventsEventTypeEnum {
-GroupCreated = "group.created",
-GroupDeleted = "group.deleted",
-GroupMemberAdded = "group.member.added",
-GroupMemberDeleted = "group.member.deleted",
-GroupRoleAssigned = "group.role.assigned",
-GroupRoleDeleted = "group.role.deleted",
-GroupUpdated = "group.updated",
-OrganizationConnectionAdded = "organization.connection.added",
-OrganizationConnectionRemoved = "organization.connection.removed",
-OrganizationConnectionUpdated = "organization.connection.updated",
-OrganizationCreated = "organization.created",
-OrganizationDeleted = "organization.deleted",
-OrganizationGroupRoleAssigned = "organization.group.role.assigned",
-OrganizationGroupRoleDeleted = "organization.group.role.deleted",
-OrganizationMemberAdded = "organization.member.added",
-OrganizationMemberDeleted = "organization.member.deleted",
-OrganizationMemberRoleAssigned = "organization.member.role.assigned",
-OrganizationMemberRoleDeleted = "organization.member.role.deleted",
-OrganizationUpdated = "organization.updated",
-UserCreated = "user.created",
-UserDeleted = "user.deleted",
-UserUpdated = "user.updated",
-}
-}
+/// The `EventStreamSubscribeEventsEventTypeEnum` schema of the Management API: the same shape as [`EventStreamDeliveryEventTypeEnum`].
+pub type EventStreamSubscribeEventsEventTypeEnum = EventStreamDeliveryEventTypeEnum;
 
 /// The `EventStreamSubscribeEventsEventTypeParam` schema of the Management API.
 pub type EventStreamSubscribeEventsEventTypeParam = Vec<EventStreamSubscribeEventsEventTypeEnum>;
@@ -5663,33 +4203,8 @@ pub struct EventStreamSubscription {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `EventStreamTestEventTypeEnum` schema of the Management API.
-EventStreamTestEventTypeEnum {
-GroupCreated = "group.created",
-GroupDeleted = "group.deleted",
-GroupMemberAdded = "group.member.added",
-GroupMemberDeleted = "group.member.deleted",
-GroupRoleAssigned = "group.role.assigned",
-GroupRoleDeleted = "group.role.deleted",
-GroupUpdated = "group.updated",
-OrganizationConnectionAdded = "organization.connection.added",
-OrganizationConnectionRemoved = "organization.connection.removed",
-OrganizationConnectionUpdated = "organization.connection.updated",
-OrganizationCreated = "organization.created",
-OrganizationDeleted = "organization.deleted",
-OrganizationGroupRoleAssigned = "organization.group.role.assigned",
-OrganizationGroupRoleDeleted = "organization.group.role.deleted",
-OrganizationMemberAdded = "organization.member.added",
-OrganizationMemberDeleted = "organization.member.deleted",
-OrganizationMemberRoleAssigned = "organization.member.role.assigned",
-OrganizationMemberRoleDeleted = "organization.member.role.deleted",
-OrganizationUpdated = "organization.updated",
-UserCreated = "user.created",
-UserDeleted = "user.deleted",
-UserUpdated = "user.updated",
-}
-}
+/// The `EventStreamTestEventTypeEnum` schema of the Management API: the same shape as [`EventStreamDeliveryEventTypeEnum`].
+pub type EventStreamTestEventTypeEnum = EventStreamDeliveryEventTypeEnum;
 
 /// The `EventStreamWebhookAuthorizationResponse` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -142,12 +142,8 @@ pub struct FlowActionActivecampaignListContactsParams {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionActivecampaignListContacts`] (inline in the spec).
-FlowActionActivecampaignListContactsType {
-ACTIVECAMPAIGN = "ACTIVECAMPAIGN",
-}
-}
+/// A shape used inside [`FlowActionActivecampaignListContacts`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdActivecampaignEnum`].
+pub type FlowActionActivecampaignListContactsType = FlowsVaultConnectionAppIdActivecampaignEnum;
 
 /// The `FlowActionActivecampaignUpsertContact` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -217,12 +213,8 @@ pub struct FlowActionActivecampaignUpsertContactParams {
 pub type FlowActionActivecampaignUpsertContactParamsCustomFields =
     serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// A shape used inside [`FlowActionActivecampaignUpsertContact`] (inline in the spec).
-FlowActionActivecampaignUpsertContactType {
-ACTIVECAMPAIGN = "ACTIVECAMPAIGN",
-}
-}
+/// A shape used inside [`FlowActionActivecampaignUpsertContact`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdActivecampaignEnum`].
+pub type FlowActionActivecampaignUpsertContactType = FlowsVaultConnectionAppIdActivecampaignEnum;
 
 /// The `FlowActionAirtable` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -306,12 +298,8 @@ pub struct FlowActionAirtableCreateRecordParams {
 /// The `FlowActionAirtableCreateRecordParamsFields` schema of the Management API.
 pub type FlowActionAirtableCreateRecordParamsFields = serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// A shape used inside [`FlowActionAirtableCreateRecord`] (inline in the spec).
-FlowActionAirtableCreateRecordType {
-AIRTABLE = "AIRTABLE",
-}
-}
+/// A shape used inside [`FlowActionAirtableCreateRecord`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdAirtableEnum`].
+pub type FlowActionAirtableCreateRecordType = FlowsVaultConnectionAppIdAirtableEnum;
 
 /// The `FlowActionAirtableListRecords` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -374,12 +362,8 @@ pub struct FlowActionAirtableListRecordsParams {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionAirtableListRecords`] (inline in the spec).
-FlowActionAirtableListRecordsType {
-AIRTABLE = "AIRTABLE",
-}
-}
+/// A shape used inside [`FlowActionAirtableListRecords`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdAirtableEnum`].
+pub type FlowActionAirtableListRecordsType = FlowsVaultConnectionAppIdAirtableEnum;
 
 /// The `FlowActionAirtableUpdateRecord` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -445,12 +429,8 @@ pub struct FlowActionAirtableUpdateRecordParams {
 /// The `FlowActionAirtableUpdateRecordParamsFields` schema of the Management API.
 pub type FlowActionAirtableUpdateRecordParamsFields = serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// A shape used inside [`FlowActionAirtableUpdateRecord`] (inline in the spec).
-FlowActionAirtableUpdateRecordType {
-AIRTABLE = "AIRTABLE",
-}
-}
+/// A shape used inside [`FlowActionAirtableUpdateRecord`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdAirtableEnum`].
+pub type FlowActionAirtableUpdateRecordType = FlowsVaultConnectionAppIdAirtableEnum;
 
 /// The `FlowActionAuth0` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -536,12 +516,8 @@ pub struct FlowActionAuth0CreateUserParams {
 /// The `FlowActionAuth0CreateUserParamsPayload` schema of the Management API.
 pub type FlowActionAuth0CreateUserParamsPayload = serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// A shape used inside [`FlowActionAuth0CreateUser`] (inline in the spec).
-FlowActionAuth0CreateUserType {
-AUTH0 = "AUTH0",
-}
-}
+/// A shape used inside [`FlowActionAuth0CreateUser`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdAuth0Enum`].
+pub type FlowActionAuth0CreateUserType = FlowsVaultConnectionAppIdAuth0Enum;
 
 /// The `FlowActionAuth0GetUser` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -595,12 +571,8 @@ pub struct FlowActionAuth0GetUserParams {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionAuth0GetUser`] (inline in the spec).
-FlowActionAuth0GetUserType {
-AUTH0 = "AUTH0",
-}
-}
+/// A shape used inside [`FlowActionAuth0GetUser`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdAuth0Enum`].
+pub type FlowActionAuth0GetUserType = FlowsVaultConnectionAppIdAuth0Enum;
 
 /// The `FlowActionAuth0MakeCall` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -663,12 +635,8 @@ pub struct FlowActionAuth0MakeCallParams {
 /// The `FlowActionAuth0MakeCallParamsCustomVars` schema of the Management API.
 pub type FlowActionAuth0MakeCallParamsCustomVars = serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// A shape used inside [`FlowActionAuth0MakeCall`] (inline in the spec).
-FlowActionAuth0MakeCallType {
-AUTH0 = "AUTH0",
-}
-}
+/// A shape used inside [`FlowActionAuth0MakeCall`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdAuth0Enum`].
+pub type FlowActionAuth0MakeCallType = FlowsVaultConnectionAppIdAuth0Enum;
 
 /// The `FlowActionAuth0SendEmail` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -752,12 +720,8 @@ pub type FlowActionAuth0SendEmailParamsFromEmail = String;
 /// The `FlowActionAuth0SendEmailParamsTo` schema of the Management API.
 pub type FlowActionAuth0SendEmailParamsTo = String;
 
-open_enum! {
-/// A shape used inside [`FlowActionAuth0SendEmail`] (inline in the spec).
-FlowActionAuth0SendEmailType {
-AUTH0 = "AUTH0",
-}
-}
+/// A shape used inside [`FlowActionAuth0SendEmail`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdAuth0Enum`].
+pub type FlowActionAuth0SendEmailType = FlowsVaultConnectionAppIdAuth0Enum;
 
 /// The `FlowActionAuth0SendRequest` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -887,12 +851,8 @@ impl Default for FlowActionAuth0SendRequestParamsQueryParamsValue {
     }
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionAuth0SendRequest`] (inline in the spec).
-FlowActionAuth0SendRequestType {
-AUTH0 = "AUTH0",
-}
-}
+/// A shape used inside [`FlowActionAuth0SendRequest`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdAuth0Enum`].
+pub type FlowActionAuth0SendRequestType = FlowsVaultConnectionAppIdAuth0Enum;
 
 /// The `FlowActionAuth0SendSms` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -955,12 +915,8 @@ pub struct FlowActionAuth0SendSmsParams {
 /// The `FlowActionAuth0SendSmsParamsCustomVars` schema of the Management API.
 pub type FlowActionAuth0SendSmsParamsCustomVars = serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// A shape used inside [`FlowActionAuth0SendSms`] (inline in the spec).
-FlowActionAuth0SendSmsType {
-AUTH0 = "AUTH0",
-}
-}
+/// A shape used inside [`FlowActionAuth0SendSms`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdAuth0Enum`].
+pub type FlowActionAuth0SendSmsType = FlowsVaultConnectionAppIdAuth0Enum;
 
 /// The `FlowActionAuth0UpdateUser` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1020,12 +976,8 @@ pub struct FlowActionAuth0UpdateUserParams {
 /// The `FlowActionAuth0UpdateUserParamsChanges` schema of the Management API.
 pub type FlowActionAuth0UpdateUserParamsChanges = serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// A shape used inside [`FlowActionAuth0UpdateUser`] (inline in the spec).
-FlowActionAuth0UpdateUserType {
-AUTH0 = "AUTH0",
-}
-}
+/// A shape used inside [`FlowActionAuth0UpdateUser`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdAuth0Enum`].
+pub type FlowActionAuth0UpdateUserType = FlowsVaultConnectionAppIdAuth0Enum;
 
 /// The `FlowActionBigquery` schema of the Management API.
 pub type FlowActionBigquery = FlowActionBigqueryInsertRows;
@@ -1091,12 +1043,8 @@ pub struct FlowActionBigqueryInsertRowsParams {
 /// The `FlowActionBigqueryInsertRowsParamsData` schema of the Management API.
 pub type FlowActionBigqueryInsertRowsParamsData = serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// A shape used inside [`FlowActionBigqueryInsertRows`] (inline in the spec).
-FlowActionBigqueryInsertRowsType {
-BIGQUERY = "BIGQUERY",
-}
-}
+/// A shape used inside [`FlowActionBigqueryInsertRows`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdBigqueryEnum`].
+pub type FlowActionBigqueryInsertRowsType = FlowsVaultConnectionAppIdBigqueryEnum;
 
 /// The `FlowActionClearbit` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1169,12 +1117,8 @@ pub struct FlowActionClearbitFindCompanyParams {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionClearbitFindCompany`] (inline in the spec).
-FlowActionClearbitFindCompanyType {
-CLEARBIT = "CLEARBIT",
-}
-}
+/// A shape used inside [`FlowActionClearbitFindCompany`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdClearbitEnum`].
+pub type FlowActionClearbitFindCompanyType = FlowsVaultConnectionAppIdClearbitEnum;
 
 /// The `FlowActionClearbitFindPerson` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1213,27 +1157,11 @@ FINDPERSON = "FIND_PERSON",
 }
 }
 
-/// The `FlowActionClearbitFindPersonParams` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FlowActionClearbitFindPersonParams {
-    /// `connection_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `email` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `FlowActionClearbitFindPersonParams` schema of the Management API: the same shape as [`FlowActionActivecampaignListContactsParams`].
+pub type FlowActionClearbitFindPersonParams = FlowActionActivecampaignListContactsParams;
 
-open_enum! {
-/// A shape used inside [`FlowActionClearbitFindPerson`] (inline in the spec).
-FlowActionClearbitFindPersonType {
-CLEARBIT = "CLEARBIT",
-}
-}
+/// A shape used inside [`FlowActionClearbitFindPerson`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdClearbitEnum`].
+pub type FlowActionClearbitFindPersonType = FlowsVaultConnectionAppIdClearbitEnum;
 
 /// The `FlowActionEmail` schema of the Management API.
 pub type FlowActionEmail = FlowActionEmailVerifyEmail;
@@ -1317,12 +1245,8 @@ pub struct FlowActionEmailVerifyEmailParamsRules {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionEmailVerifyEmail`] (inline in the spec).
-FlowActionEmailVerifyEmailType {
-EMAIL = "EMAIL",
-}
-}
+/// A shape used inside [`FlowActionEmailVerifyEmail`] (inline in the spec): the same shape as [`FormFieldTypeEmailConst`].
+pub type FlowActionEmailVerifyEmailType = FormFieldTypeEmailConst;
 
 /// The `FlowActionFlow` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1408,12 +1332,8 @@ pub struct FlowActionFlowBooleanConditionParams {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionFlowBooleanCondition`] (inline in the spec).
-FlowActionFlowBooleanConditionType {
-FLOW = "FLOW",
-}
-}
+/// A shape used inside [`FlowActionFlowBooleanCondition`] (inline in the spec): the same shape as [`FormNodeTypeFlowConst`].
+pub type FlowActionFlowBooleanConditionType = FormNodeTypeFlowConst;
 
 /// The `FlowActionFlowDelayFlow` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1496,12 +1416,8 @@ DAYS = "DAYS",
 }
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionFlowDelayFlow`] (inline in the spec).
-FlowActionFlowDelayFlowType {
-FLOW = "FLOW",
-}
-}
+/// A shape used inside [`FlowActionFlowDelayFlow`] (inline in the spec): the same shape as [`FormNodeTypeFlowConst`].
+pub type FlowActionFlowDelayFlowType = FormNodeTypeFlowConst;
 
 /// The `FlowActionFlowDoNothing` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1543,12 +1459,8 @@ DONOTHING = "DO_NOTHING",
 /// The `FlowActionFlowDoNothingParams` schema of the Management API.
 pub type FlowActionFlowDoNothingParams = serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// A shape used inside [`FlowActionFlowDoNothing`] (inline in the spec).
-FlowActionFlowDoNothingType {
-FLOW = "FLOW",
-}
-}
+/// A shape used inside [`FlowActionFlowDoNothing`] (inline in the spec): the same shape as [`FormNodeTypeFlowConst`].
+pub type FlowActionFlowDoNothingType = FormNodeTypeFlowConst;
 
 /// The `FlowActionFlowErrorMessage` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1599,12 +1511,8 @@ pub struct FlowActionFlowErrorMessageParams {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionFlowErrorMessage`] (inline in the spec).
-FlowActionFlowErrorMessageType {
-FLOW = "FLOW",
-}
-}
+/// A shape used inside [`FlowActionFlowErrorMessage`] (inline in the spec): the same shape as [`FormNodeTypeFlowConst`].
+pub type FlowActionFlowErrorMessageType = FormNodeTypeFlowConst;
 
 /// The `FlowActionFlowMapValue` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1709,12 +1617,8 @@ impl Default for FlowActionFlowMapValueParamsInput {
     }
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionFlowMapValue`] (inline in the spec).
-FlowActionFlowMapValueType {
-FLOW = "FLOW",
-}
-}
+/// A shape used inside [`FlowActionFlowMapValue`] (inline in the spec): the same shape as [`FormNodeTypeFlowConst`].
+pub type FlowActionFlowMapValueType = FormNodeTypeFlowConst;
 
 /// The `FlowActionFlowReturnJson` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1787,12 +1691,8 @@ impl Default for FlowActionFlowReturnJsonParamsPayload {
 /// The `FlowActionFlowReturnJsonParamsPayloadObject` schema of the Management API.
 pub type FlowActionFlowReturnJsonParamsPayloadObject = serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// A shape used inside [`FlowActionFlowReturnJson`] (inline in the spec).
-FlowActionFlowReturnJsonType {
-FLOW = "FLOW",
-}
-}
+/// A shape used inside [`FlowActionFlowReturnJson`] (inline in the spec): the same shape as [`FormNodeTypeFlowConst`].
+pub type FlowActionFlowReturnJsonType = FormNodeTypeFlowConst;
 
 /// The `FlowActionFlowStoreVars` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1846,12 +1746,8 @@ pub struct FlowActionFlowStoreVarsParams {
 /// The `FlowActionFlowStoreVarsParamsVars` schema of the Management API.
 pub type FlowActionFlowStoreVarsParamsVars = serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// A shape used inside [`FlowActionFlowStoreVars`] (inline in the spec).
-FlowActionFlowStoreVarsType {
-FLOW = "FLOW",
-}
-}
+/// A shape used inside [`FlowActionFlowStoreVars`] (inline in the spec): the same shape as [`FormNodeTypeFlowConst`].
+pub type FlowActionFlowStoreVarsType = FormNodeTypeFlowConst;
 
 /// The `FlowActionGoogleSheets` schema of the Management API.
 pub type FlowActionGoogleSheets = FlowActionGoogleSheetsAddRow;
@@ -1914,34 +1810,14 @@ pub struct FlowActionGoogleSheetsAddRowParams {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `FlowActionGoogleSheetsAddRowParamsSheetId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum FlowActionGoogleSheetsAddRowParamsSheetId {
-    /// The `Integer` shape.
-    Integer(i64),
-    /// The `String` shape.
-    String(String),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for FlowActionGoogleSheetsAddRowParamsSheetId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `FlowActionGoogleSheetsAddRowParamsSheetId` schema of the Management API: the same shape as [`FlowActionFlowDelayFlowParamsNumber`].
+pub type FlowActionGoogleSheetsAddRowParamsSheetId = FlowActionFlowDelayFlowParamsNumber;
 
 /// The `FlowActionGoogleSheetsAddRowParamsValues` schema of the Management API.
 pub type FlowActionGoogleSheetsAddRowParamsValues = Vec<Option<String>>;
 
-open_enum! {
-/// A shape used inside [`FlowActionGoogleSheetsAddRow`] (inline in the spec).
-FlowActionGoogleSheetsAddRowType {
-GOOGLESHEETS = "GOOGLE_SHEETS",
-}
-}
+/// A shape used inside [`FlowActionGoogleSheetsAddRow`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdGoogleSheetsEnum`].
+pub type FlowActionGoogleSheetsAddRowType = FlowsVaultConnectionAppIdGoogleSheetsEnum;
 
 /// The `FlowActionHttp` schema of the Management API.
 pub type FlowActionHttp = FlowActionHttpSendRequest;
@@ -1976,12 +1852,8 @@ pub struct FlowActionHttpSendRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionHttpSendRequest`] (inline in the spec).
-FlowActionHttpSendRequestAction {
-SENDREQUEST = "SEND_REQUEST",
-}
-}
+/// A shape used inside [`FlowActionHttpSendRequest`] (inline in the spec): the same shape as [`FlowActionAuth0SendRequestAction`].
+pub type FlowActionHttpSendRequestAction = FlowActionAuth0SendRequestAction;
 
 /// The `FlowActionHttpSendRequestParams` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2043,16 +1915,8 @@ XML = "XML",
 /// The `FlowActionHttpSendRequestParamsHeaders` schema of the Management API.
 pub type FlowActionHttpSendRequestParamsHeaders = serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// A shape used inside [`FlowActionHttpSendRequestParams`] (inline in the spec).
-FlowActionHttpSendRequestParamsMethod {
-GET = "GET",
-POST = "POST",
-PUT = "PUT",
-PATCH = "PATCH",
-DELETE = "DELETE",
-}
-}
+/// A shape used inside [`FlowActionHttpSendRequestParams`] (inline in the spec): the same shape as [`FlowActionAuth0SendRequestParamsMethod`].
+pub type FlowActionHttpSendRequestParamsMethod = FlowActionAuth0SendRequestParamsMethod;
 
 /// The `FlowActionHttpSendRequestParamsPayload` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2082,31 +1946,12 @@ pub type FlowActionHttpSendRequestParamsPayloadObject = serde_json::Map<String, 
 pub type FlowActionHttpSendRequestParamsQueryParams =
     std::collections::BTreeMap<String, Option<FlowActionHttpSendRequestParamsQueryParamsValue>>;
 
-/// A shape used inside [`FlowActionHttpSendRequestParamsQueryParams`] (inline in the spec).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum FlowActionHttpSendRequestParamsQueryParamsValue {
-    /// The `Number` shape.
-    Number(serde_json::Number),
-    /// The `String` shape.
-    String(String),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
+/// A shape used inside [`FlowActionHttpSendRequestParamsQueryParams`] (inline in the spec): the same shape as [`FlowActionAuth0SendRequestParamsQueryParamsValue`].
+pub type FlowActionHttpSendRequestParamsQueryParamsValue =
+    FlowActionAuth0SendRequestParamsQueryParamsValue;
 
-impl Default for FlowActionHttpSendRequestParamsQueryParamsValue {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-
-open_enum! {
-/// A shape used inside [`FlowActionHttpSendRequest`] (inline in the spec).
-FlowActionHttpSendRequestType {
-HTTP = "HTTP",
-}
-}
+/// A shape used inside [`FlowActionHttpSendRequest`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdHttpEnum`].
+pub type FlowActionHttpSendRequestType = FlowsVaultConnectionAppIdHttpEnum;
 
 /// The `FlowActionHubspot` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2184,31 +2029,12 @@ pub struct FlowActionHubspotEnrollContactParams {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `FlowActionHubspotEnrollContactParamsWorkflowId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum FlowActionHubspotEnrollContactParamsWorkflowId {
-    /// The `String` shape.
-    String(String),
-    /// The `Integer` shape.
-    Integer(i64),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
+/// The `FlowActionHubspotEnrollContactParamsWorkflowId` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId`].
+pub type FlowActionHubspotEnrollContactParamsWorkflowId =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId;
 
-impl Default for FlowActionHubspotEnrollContactParamsWorkflowId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-
-open_enum! {
-/// A shape used inside [`FlowActionHubspotEnrollContact`] (inline in the spec).
-FlowActionHubspotEnrollContactType {
-HUBSPOT = "HUBSPOT",
-}
-}
+/// A shape used inside [`FlowActionHubspotEnrollContact`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdHubspotEnum`].
+pub type FlowActionHubspotEnrollContactType = FlowsVaultConnectionAppIdHubspotEnum;
 
 /// The `FlowActionHubspotGetContact` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2247,27 +2073,11 @@ GETCONTACT = "GET_CONTACT",
 }
 }
 
-/// The `FlowActionHubspotGetContactParams` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FlowActionHubspotGetContactParams {
-    /// `connection_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `email` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `FlowActionHubspotGetContactParams` schema of the Management API: the same shape as [`FlowActionActivecampaignListContactsParams`].
+pub type FlowActionHubspotGetContactParams = FlowActionActivecampaignListContactsParams;
 
-open_enum! {
-/// A shape used inside [`FlowActionHubspotGetContact`] (inline in the spec).
-FlowActionHubspotGetContactType {
-HUBSPOT = "HUBSPOT",
-}
-}
+/// A shape used inside [`FlowActionHubspotGetContact`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdHubspotEnum`].
+pub type FlowActionHubspotGetContactType = FlowsVaultConnectionAppIdHubspotEnum;
 
 /// The `FlowActionHubspotUpsertContact` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2299,12 +2109,8 @@ pub struct FlowActionHubspotUpsertContact {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionHubspotUpsertContact`] (inline in the spec).
-FlowActionHubspotUpsertContactAction {
-UPSERTCONTACT = "UPSERT_CONTACT",
-}
-}
+/// A shape used inside [`FlowActionHubspotUpsertContact`] (inline in the spec): the same shape as [`FlowActionActivecampaignUpsertContactAction`].
+pub type FlowActionHubspotUpsertContactAction = FlowActionActivecampaignUpsertContactAction;
 
 /// The `FlowActionHubspotUpsertContactParams` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2339,12 +2145,8 @@ pub struct FlowActionHubspotUpsertContactParamsProperty {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionHubspotUpsertContact`] (inline in the spec).
-FlowActionHubspotUpsertContactType {
-HUBSPOT = "HUBSPOT",
-}
-}
+/// A shape used inside [`FlowActionHubspotUpsertContact`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdHubspotEnum`].
+pub type FlowActionHubspotUpsertContactType = FlowsVaultConnectionAppIdHubspotEnum;
 
 /// The `FlowActionJson` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2475,12 +2277,8 @@ pub struct FlowActionJsonParseJsonParams {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionJsonParseJson`] (inline in the spec).
-FlowActionJsonParseJsonType {
-JSON = "JSON",
-}
-}
+/// A shape used inside [`FlowActionJsonParseJson`] (inline in the spec): the same shape as [`FlowActionJsonCreateJsonType`].
+pub type FlowActionJsonParseJsonType = FlowActionJsonCreateJsonType;
 
 /// The `FlowActionJsonSerializeJson` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2553,12 +2351,8 @@ impl Default for FlowActionJsonSerializeJsonParamsObject {
 /// The `FlowActionJsonSerializeJsonParamsObjectObject` schema of the Management API.
 pub type FlowActionJsonSerializeJsonParamsObjectObject = serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// A shape used inside [`FlowActionJsonSerializeJson`] (inline in the spec).
-FlowActionJsonSerializeJsonType {
-JSON = "JSON",
-}
-}
+/// A shape used inside [`FlowActionJsonSerializeJson`] (inline in the spec): the same shape as [`FlowActionJsonCreateJsonType`].
+pub type FlowActionJsonSerializeJsonType = FlowActionJsonCreateJsonType;
 
 /// The `FlowActionJwt` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2630,12 +2424,8 @@ pub struct FlowActionJwtDecodeJwtParams {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionJwtDecodeJwt`] (inline in the spec).
-FlowActionJwtDecodeJwtType {
-JWT = "JWT",
-}
-}
+/// A shape used inside [`FlowActionJwtDecodeJwt`] (inline in the spec): the same shape as [`FlowsVaultConnectioSetupTypeJwtEnum`].
+pub type FlowActionJwtDecodeJwtType = FlowsVaultConnectioSetupTypeJwtEnum;
 
 /// The `FlowActionJwtSignJwt` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2704,12 +2494,8 @@ pub struct FlowActionJwtSignJwtParams {
 /// The `FlowActionJwtSignJwtParamsPayload` schema of the Management API.
 pub type FlowActionJwtSignJwtParamsPayload = serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// A shape used inside [`FlowActionJwtSignJwt`] (inline in the spec).
-FlowActionJwtSignJwtType {
-JWT = "JWT",
-}
-}
+/// A shape used inside [`FlowActionJwtSignJwt`] (inline in the spec): the same shape as [`FlowsVaultConnectioSetupTypeJwtEnum`].
+pub type FlowActionJwtSignJwtType = FlowsVaultConnectioSetupTypeJwtEnum;
 
 /// The `FlowActionJwtVerifyJwt` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2769,12 +2555,8 @@ pub struct FlowActionJwtVerifyJwtParams {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionJwtVerifyJwt`] (inline in the spec).
-FlowActionJwtVerifyJwtType {
-JWT = "JWT",
-}
-}
+/// A shape used inside [`FlowActionJwtVerifyJwt`] (inline in the spec): the same shape as [`FlowsVaultConnectioSetupTypeJwtEnum`].
+pub type FlowActionJwtVerifyJwtType = FlowsVaultConnectioSetupTypeJwtEnum;
 
 /// The `FlowActionMailchimp` schema of the Management API.
 pub type FlowActionMailchimp = FlowActionMailchimpUpsertMember;
@@ -2856,12 +2638,8 @@ pub struct FlowActionMailchimpUpsertMemberParamsMember {
 pub type FlowActionMailchimpUpsertMemberParamsMemberMergeFields =
     serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// A shape used inside [`FlowActionMailchimpUpsertMember`] (inline in the spec).
-FlowActionMailchimpUpsertMemberType {
-MAILCHIMP = "MAILCHIMP",
-}
-}
+/// A shape used inside [`FlowActionMailchimpUpsertMember`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdMailchimpEnum`].
+pub type FlowActionMailchimpUpsertMemberType = FlowsVaultConnectionAppIdMailchimpEnum;
 
 /// The `FlowActionMailjet` schema of the Management API.
 pub type FlowActionMailjet = FlowActionMailjetSendEmail;
@@ -2896,12 +2674,8 @@ pub struct FlowActionMailjetSendEmail {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionMailjetSendEmail`] (inline in the spec).
-FlowActionMailjetSendEmailAction {
-SENDEMAIL = "SEND_EMAIL",
-}
-}
+/// A shape used inside [`FlowActionMailjetSendEmail`] (inline in the spec): the same shape as [`FlowActionAuth0SendEmailAction`].
+pub type FlowActionMailjetSendEmailAction = FlowActionAuth0SendEmailAction;
 
 /// The `FlowActionMailjetSendEmailParams` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2949,12 +2723,8 @@ pub struct FlowActionMailjetSendEmailParams2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionMailjetSendEmail`] (inline in the spec).
-FlowActionMailjetSendEmailType {
-MAILJET = "MAILJET",
-}
-}
+/// A shape used inside [`FlowActionMailjetSendEmail`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdMailjetEnum`].
+pub type FlowActionMailjetSendEmailType = FlowsVaultConnectionAppIdMailjetEnum;
 
 /// The `FlowActionOtp` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3086,31 +2856,11 @@ pub struct FlowActionOtpVerifyCodeParams {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `FlowActionOtpVerifyCodeParamsCode` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum FlowActionOtpVerifyCodeParamsCode {
-    /// The `Integer` shape.
-    Integer(i64),
-    /// The `String` shape.
-    String(String),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
+/// The `FlowActionOtpVerifyCodeParamsCode` schema of the Management API: the same shape as [`FlowActionFlowDelayFlowParamsNumber`].
+pub type FlowActionOtpVerifyCodeParamsCode = FlowActionFlowDelayFlowParamsNumber;
 
-impl Default for FlowActionOtpVerifyCodeParamsCode {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-
-open_enum! {
-/// A shape used inside [`FlowActionOtpVerifyCode`] (inline in the spec).
-FlowActionOtpVerifyCodeType {
-OTP = "OTP",
-}
-}
+/// A shape used inside [`FlowActionOtpVerifyCode`] (inline in the spec): the same shape as [`FlowActionOtpGenerateCodeType`].
+pub type FlowActionOtpVerifyCodeType = FlowActionOtpGenerateCodeType;
 
 /// The `FlowActionPipedrive` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3206,88 +2956,20 @@ pub struct FlowActionPipedriveAddDealParams {
 /// The `FlowActionPipedriveAddDealParamsFields` schema of the Management API.
 pub type FlowActionPipedriveAddDealParamsFields = serde_json::Map<String, serde_json::Value>;
 
-/// The `FlowActionPipedriveAddDealParamsOrganizationId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum FlowActionPipedriveAddDealParamsOrganizationId {
-    /// The `String` shape.
-    String(String),
-    /// The `Number` shape.
-    Number(serde_json::Number),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
+/// The `FlowActionPipedriveAddDealParamsOrganizationId` schema of the Management API: the same shape as [`FlowActionFlowMapValueParamsInput`].
+pub type FlowActionPipedriveAddDealParamsOrganizationId = FlowActionFlowMapValueParamsInput;
 
-impl Default for FlowActionPipedriveAddDealParamsOrganizationId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `FlowActionPipedriveAddDealParamsPersonId` schema of the Management API: the same shape as [`FlowActionFlowMapValueParamsInput`].
+pub type FlowActionPipedriveAddDealParamsPersonId = FlowActionFlowMapValueParamsInput;
 
-/// The `FlowActionPipedriveAddDealParamsPersonId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum FlowActionPipedriveAddDealParamsPersonId {
-    /// The `String` shape.
-    String(String),
-    /// The `Number` shape.
-    Number(serde_json::Number),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
+/// The `FlowActionPipedriveAddDealParamsStageId` schema of the Management API: the same shape as [`FlowActionFlowMapValueParamsInput`].
+pub type FlowActionPipedriveAddDealParamsStageId = FlowActionFlowMapValueParamsInput;
 
-impl Default for FlowActionPipedriveAddDealParamsPersonId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `FlowActionPipedriveAddDealParamsUserId` schema of the Management API: the same shape as [`FlowActionFlowMapValueParamsInput`].
+pub type FlowActionPipedriveAddDealParamsUserId = FlowActionFlowMapValueParamsInput;
 
-/// The `FlowActionPipedriveAddDealParamsStageId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum FlowActionPipedriveAddDealParamsStageId {
-    /// The `String` shape.
-    String(String),
-    /// The `Number` shape.
-    Number(serde_json::Number),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for FlowActionPipedriveAddDealParamsStageId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-
-/// The `FlowActionPipedriveAddDealParamsUserId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum FlowActionPipedriveAddDealParamsUserId {
-    /// The `String` shape.
-    String(String),
-    /// The `Number` shape.
-    Number(serde_json::Number),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for FlowActionPipedriveAddDealParamsUserId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-
-open_enum! {
-/// A shape used inside [`FlowActionPipedriveAddDeal`] (inline in the spec).
-FlowActionPipedriveAddDealType {
-PIPEDRIVE = "PIPEDRIVE",
-}
-}
+/// A shape used inside [`FlowActionPipedriveAddDeal`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdPipedriveEnum`].
+pub type FlowActionPipedriveAddDealType = FlowsVaultConnectionAppIdPipedriveEnum;
 
 /// The `FlowActionPipedriveAddOrganization` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3351,31 +3033,11 @@ pub struct FlowActionPipedriveAddOrganizationParams {
 pub type FlowActionPipedriveAddOrganizationParamsFields =
     serde_json::Map<String, serde_json::Value>;
 
-/// The `FlowActionPipedriveAddOrganizationParamsOwnerId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum FlowActionPipedriveAddOrganizationParamsOwnerId {
-    /// The `String` shape.
-    String(String),
-    /// The `Number` shape.
-    Number(serde_json::Number),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
+/// The `FlowActionPipedriveAddOrganizationParamsOwnerId` schema of the Management API: the same shape as [`FlowActionFlowMapValueParamsInput`].
+pub type FlowActionPipedriveAddOrganizationParamsOwnerId = FlowActionFlowMapValueParamsInput;
 
-impl Default for FlowActionPipedriveAddOrganizationParamsOwnerId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-
-open_enum! {
-/// A shape used inside [`FlowActionPipedriveAddOrganization`] (inline in the spec).
-FlowActionPipedriveAddOrganizationType {
-PIPEDRIVE = "PIPEDRIVE",
-}
-}
+/// A shape used inside [`FlowActionPipedriveAddOrganization`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdPipedriveEnum`].
+pub type FlowActionPipedriveAddOrganizationType = FlowsVaultConnectionAppIdPipedriveEnum;
 
 /// The `FlowActionPipedriveAddPerson` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3447,50 +3109,14 @@ pub struct FlowActionPipedriveAddPersonParams {
 /// The `FlowActionPipedriveAddPersonParamsFields` schema of the Management API.
 pub type FlowActionPipedriveAddPersonParamsFields = serde_json::Map<String, serde_json::Value>;
 
-/// The `FlowActionPipedriveAddPersonParamsOrganizationId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum FlowActionPipedriveAddPersonParamsOrganizationId {
-    /// The `String` shape.
-    String(String),
-    /// The `Number` shape.
-    Number(serde_json::Number),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
+/// The `FlowActionPipedriveAddPersonParamsOrganizationId` schema of the Management API: the same shape as [`FlowActionFlowMapValueParamsInput`].
+pub type FlowActionPipedriveAddPersonParamsOrganizationId = FlowActionFlowMapValueParamsInput;
 
-impl Default for FlowActionPipedriveAddPersonParamsOrganizationId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `FlowActionPipedriveAddPersonParamsOwnerId` schema of the Management API: the same shape as [`FlowActionFlowMapValueParamsInput`].
+pub type FlowActionPipedriveAddPersonParamsOwnerId = FlowActionFlowMapValueParamsInput;
 
-/// The `FlowActionPipedriveAddPersonParamsOwnerId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum FlowActionPipedriveAddPersonParamsOwnerId {
-    /// The `String` shape.
-    String(String),
-    /// The `Number` shape.
-    Number(serde_json::Number),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for FlowActionPipedriveAddPersonParamsOwnerId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
-
-open_enum! {
-/// A shape used inside [`FlowActionPipedriveAddPerson`] (inline in the spec).
-FlowActionPipedriveAddPersonType {
-PIPEDRIVE = "PIPEDRIVE",
-}
-}
+/// A shape used inside [`FlowActionPipedriveAddPerson`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdPipedriveEnum`].
+pub type FlowActionPipedriveAddPersonType = FlowsVaultConnectionAppIdPipedriveEnum;
 
 /// The `FlowActionSalesforce` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3585,12 +3211,8 @@ pub struct FlowActionSalesforceCreateLeadParams {
 /// The `FlowActionSalesforceCreateLeadParamsPayload` schema of the Management API.
 pub type FlowActionSalesforceCreateLeadParamsPayload = serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// A shape used inside [`FlowActionSalesforceCreateLead`] (inline in the spec).
-FlowActionSalesforceCreateLeadType {
-SALESFORCE = "SALESFORCE",
-}
-}
+/// A shape used inside [`FlowActionSalesforceCreateLead`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdSalesforceEnum`].
+pub type FlowActionSalesforceCreateLeadType = FlowsVaultConnectionAppIdSalesforceEnum;
 
 /// The `FlowActionSalesforceGetLead` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3644,12 +3266,8 @@ pub struct FlowActionSalesforceGetLeadParams {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionSalesforceGetLead`] (inline in the spec).
-FlowActionSalesforceGetLeadType {
-SALESFORCE = "SALESFORCE",
-}
-}
+/// A shape used inside [`FlowActionSalesforceGetLead`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdSalesforceEnum`].
+pub type FlowActionSalesforceGetLeadType = FlowsVaultConnectionAppIdSalesforceEnum;
 
 /// The `FlowActionSalesforceSearchLeads` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3719,12 +3337,8 @@ All = "all",
 }
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionSalesforceSearchLeads`] (inline in the spec).
-FlowActionSalesforceSearchLeadsType {
-SALESFORCE = "SALESFORCE",
-}
-}
+/// A shape used inside [`FlowActionSalesforceSearchLeads`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdSalesforceEnum`].
+pub type FlowActionSalesforceSearchLeadsType = FlowsVaultConnectionAppIdSalesforceEnum;
 
 /// The `FlowActionSalesforceUpdateLead` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3784,12 +3398,8 @@ pub struct FlowActionSalesforceUpdateLeadParams {
 /// The `FlowActionSalesforceUpdateLeadParamsPayload` schema of the Management API.
 pub type FlowActionSalesforceUpdateLeadParamsPayload = serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// A shape used inside [`FlowActionSalesforceUpdateLead`] (inline in the spec).
-FlowActionSalesforceUpdateLeadType {
-SALESFORCE = "SALESFORCE",
-}
-}
+/// A shape used inside [`FlowActionSalesforceUpdateLead`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdSalesforceEnum`].
+pub type FlowActionSalesforceUpdateLeadType = FlowsVaultConnectionAppIdSalesforceEnum;
 
 /// The `FlowActionSendgrid` schema of the Management API.
 pub type FlowActionSendgrid = FlowActionSendgridSendEmail;
@@ -3824,12 +3434,8 @@ pub struct FlowActionSendgridSendEmail {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionSendgridSendEmail`] (inline in the spec).
-FlowActionSendgridSendEmailAction {
-SENDEMAIL = "SEND_EMAIL",
-}
-}
+/// A shape used inside [`FlowActionSendgridSendEmail`] (inline in the spec): the same shape as [`FlowActionAuth0SendEmailAction`].
+pub type FlowActionSendgridSendEmailAction = FlowActionAuth0SendEmailAction;
 
 /// The `FlowActionSendgridSendEmailParams` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3864,12 +3470,8 @@ pub struct FlowActionSendgridSendEmailParamsPerson {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionSendgridSendEmail`] (inline in the spec).
-FlowActionSendgridSendEmailType {
-SENDGRID = "SENDGRID",
-}
-}
+/// A shape used inside [`FlowActionSendgridSendEmail`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdSendgridEnum`].
+pub type FlowActionSendgridSendEmailType = FlowsVaultConnectionAppIdSendgridEnum;
 
 /// The `FlowActionSlack` schema of the Management API.
 pub type FlowActionSlack = FlowActionSlackPostMessage;
@@ -3977,12 +3579,8 @@ pub struct FlowActionSlackPostMessageParamsAttachmentField {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionSlackPostMessage`] (inline in the spec).
-FlowActionSlackPostMessageType {
-SLACK = "SLACK",
-}
-}
+/// A shape used inside [`FlowActionSlackPostMessage`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdSlackEnum`].
+pub type FlowActionSlackPostMessageType = FlowsVaultConnectionAppIdSlackEnum;
 
 /// The `FlowActionStripe` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4071,12 +3669,8 @@ pub struct FlowActionStripeAddTaxIdParams {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionStripeAddTaxId`] (inline in the spec).
-FlowActionStripeAddTaxIdType {
-STRIPE = "STRIPE",
-}
-}
+/// A shape used inside [`FlowActionStripeAddTaxId`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdStripeEnum`].
+pub type FlowActionStripeAddTaxIdType = FlowsVaultConnectionAppIdStripeEnum;
 
 /// The `FlowActionStripeAddress` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4182,12 +3776,8 @@ pub struct FlowActionStripeCreateCustomerParams {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionStripeCreateCustomer`] (inline in the spec).
-FlowActionStripeCreateCustomerType {
-STRIPE = "STRIPE",
-}
-}
+/// A shape used inside [`FlowActionStripeCreateCustomer`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdStripeEnum`].
+pub type FlowActionStripeCreateCustomerType = FlowsVaultConnectionAppIdStripeEnum;
 
 /// The `FlowActionStripeCreatePortalSession` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4244,12 +3834,8 @@ pub struct FlowActionStripeCreatePortalSessionParams {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionStripeCreatePortalSession`] (inline in the spec).
-FlowActionStripeCreatePortalSessionType {
-STRIPE = "STRIPE",
-}
-}
+/// A shape used inside [`FlowActionStripeCreatePortalSession`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdStripeEnum`].
+pub type FlowActionStripeCreatePortalSessionType = FlowsVaultConnectionAppIdStripeEnum;
 
 /// The `FlowActionStripeDeleteTaxId` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4306,12 +3892,8 @@ pub struct FlowActionStripeDeleteTaxIdParams {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionStripeDeleteTaxId`] (inline in the spec).
-FlowActionStripeDeleteTaxIdType {
-STRIPE = "STRIPE",
-}
-}
+/// A shape used inside [`FlowActionStripeDeleteTaxId`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdStripeEnum`].
+pub type FlowActionStripeDeleteTaxIdType = FlowsVaultConnectionAppIdStripeEnum;
 
 /// The `FlowActionStripeFindCustomers` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4350,27 +3932,11 @@ FINDCUSTOMERS = "FIND_CUSTOMERS",
 }
 }
 
-/// The `FlowActionStripeFindCustomersParams` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FlowActionStripeFindCustomersParams {
-    /// `connection_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `email` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `FlowActionStripeFindCustomersParams` schema of the Management API: the same shape as [`FlowActionActivecampaignListContactsParams`].
+pub type FlowActionStripeFindCustomersParams = FlowActionActivecampaignListContactsParams;
 
-open_enum! {
-/// A shape used inside [`FlowActionStripeFindCustomers`] (inline in the spec).
-FlowActionStripeFindCustomersType {
-STRIPE = "STRIPE",
-}
-}
+/// A shape used inside [`FlowActionStripeFindCustomers`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdStripeEnum`].
+pub type FlowActionStripeFindCustomersType = FlowsVaultConnectionAppIdStripeEnum;
 
 /// The `FlowActionStripeGetCustomer` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4424,12 +3990,8 @@ pub struct FlowActionStripeGetCustomerParams {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionStripeGetCustomer`] (inline in the spec).
-FlowActionStripeGetCustomerType {
-STRIPE = "STRIPE",
-}
-}
+/// A shape used inside [`FlowActionStripeGetCustomer`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdStripeEnum`].
+pub type FlowActionStripeGetCustomerType = FlowsVaultConnectionAppIdStripeEnum;
 
 /// The `FlowActionStripeMetadata` schema of the Management API.
 pub type FlowActionStripeMetadata = std::collections::BTreeMap<String, String>;
@@ -4522,12 +4084,8 @@ pub struct FlowActionStripeUpdateCustomerParams {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionStripeUpdateCustomer`] (inline in the spec).
-FlowActionStripeUpdateCustomerType {
-STRIPE = "STRIPE",
-}
-}
+/// A shape used inside [`FlowActionStripeUpdateCustomer`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdStripeEnum`].
+pub type FlowActionStripeUpdateCustomerType = FlowsVaultConnectionAppIdStripeEnum;
 
 /// The `FlowActionTelegram` schema of the Management API.
 pub type FlowActionTelegram = FlowActionTelegramSendMessage;
@@ -4587,12 +4145,8 @@ pub struct FlowActionTelegramSendMessageParams {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionTelegramSendMessage`] (inline in the spec).
-FlowActionTelegramSendMessageType {
-TELEGRAM = "TELEGRAM",
-}
-}
+/// A shape used inside [`FlowActionTelegramSendMessage`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdTelegramEnum`].
+pub type FlowActionTelegramSendMessageType = FlowsVaultConnectionAppIdTelegramEnum;
 
 /// The `FlowActionTwilio` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4643,12 +4197,8 @@ pub struct FlowActionTwilioMakeCall {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionTwilioMakeCall`] (inline in the spec).
-FlowActionTwilioMakeCallAction {
-MAKECALL = "MAKE_CALL",
-}
-}
+/// A shape used inside [`FlowActionTwilioMakeCall`] (inline in the spec): the same shape as [`FlowActionAuth0MakeCallAction`].
+pub type FlowActionTwilioMakeCallAction = FlowActionAuth0MakeCallAction;
 
 /// The `FlowActionTwilioMakeCallParams` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4671,12 +4221,8 @@ pub struct FlowActionTwilioMakeCallParams {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionTwilioMakeCall`] (inline in the spec).
-FlowActionTwilioMakeCallType {
-TWILIO = "TWILIO",
-}
-}
+/// A shape used inside [`FlowActionTwilioMakeCall`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdTwilioEnum`].
+pub type FlowActionTwilioMakeCallType = FlowsVaultConnectionAppIdTwilioEnum;
 
 /// The `FlowActionTwilioSendSms` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4708,12 +4254,8 @@ pub struct FlowActionTwilioSendSms {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionTwilioSendSms`] (inline in the spec).
-FlowActionTwilioSendSmsAction {
-SENDSMS = "SEND_SMS",
-}
-}
+/// A shape used inside [`FlowActionTwilioSendSms`] (inline in the spec): the same shape as [`FlowActionAuth0SendSmsAction`].
+pub type FlowActionTwilioSendSmsAction = FlowActionAuth0SendSmsAction;
 
 /// The `FlowActionTwilioSendSmsParams` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4736,12 +4278,8 @@ pub struct FlowActionTwilioSendSmsParams {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionTwilioSendSms`] (inline in the spec).
-FlowActionTwilioSendSmsType {
-TWILIO = "TWILIO",
-}
-}
+/// A shape used inside [`FlowActionTwilioSendSms`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdTwilioEnum`].
+pub type FlowActionTwilioSendSmsType = FlowsVaultConnectionAppIdTwilioEnum;
 
 /// The `FlowActionWhatsapp` schema of the Management API.
 pub type FlowActionWhatsapp = FlowActionWhatsappSendMessage;
@@ -4776,12 +4314,8 @@ pub struct FlowActionWhatsappSendMessage {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionWhatsappSendMessage`] (inline in the spec).
-FlowActionWhatsappSendMessageAction {
-SENDMESSAGE = "SEND_MESSAGE",
-}
-}
+/// A shape used inside [`FlowActionWhatsappSendMessage`] (inline in the spec): the same shape as [`FlowActionTelegramSendMessageAction`].
+pub type FlowActionWhatsappSendMessageAction = FlowActionTelegramSendMessageAction;
 
 /// The `FlowActionWhatsappSendMessageParams` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4845,12 +4379,8 @@ TEXT = "TEXT",
 }
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionWhatsappSendMessage`] (inline in the spec).
-FlowActionWhatsappSendMessageType {
-WHATSAPP = "WHATSAPP",
-}
-}
+/// A shape used inside [`FlowActionWhatsappSendMessage`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdWhatsappEnum`].
+pub type FlowActionWhatsappSendMessageType = FlowsVaultConnectionAppIdWhatsappEnum;
 
 /// The `FlowActionXml` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4998,12 +4528,8 @@ impl Default for FlowActionXmlSerializeXmlParamsObject {
 /// The `FlowActionXmlSerializeXmlParamsObjectObject` schema of the Management API.
 pub type FlowActionXmlSerializeXmlParamsObjectObject = serde_json::Map<String, serde_json::Value>;
 
-open_enum! {
-/// A shape used inside [`FlowActionXmlSerializeXml`] (inline in the spec).
-FlowActionXmlSerializeXmlType {
-XML = "XML",
-}
-}
+/// A shape used inside [`FlowActionXmlSerializeXml`] (inline in the spec): the same shape as [`FlowActionXmlParseXmlType`].
+pub type FlowActionXmlSerializeXmlType = FlowActionXmlParseXmlType;
 
 /// The `FlowActionZapier` schema of the Management API.
 pub type FlowActionZapier = FlowActionZapierTriggerWebhook;
@@ -5069,12 +4595,8 @@ PUT = "PUT",
 }
 }
 
-open_enum! {
-/// A shape used inside [`FlowActionZapierTriggerWebhook`] (inline in the spec).
-FlowActionZapierTriggerWebhookType {
-ZAPIER = "ZAPIER",
-}
-}
+/// A shape used inside [`FlowActionZapierTriggerWebhook`] (inline in the spec): the same shape as [`FlowsVaultConnectionAppIdZapierEnum`].
+pub type FlowActionZapierTriggerWebhookType = FlowsVaultConnectionAppIdZapierEnum;
 
 /// The `FlowExecutionDebug` schema of the Management API.
 pub type FlowExecutionDebug = serde_json::Map<String, serde_json::Value>;
@@ -5474,12 +4996,8 @@ HUBSPOT = "HUBSPOT",
 }
 }
 
-open_enum! {
-/// The `FlowsVaultConnectionAppIdJwtEnum` schema of the Management API.
-FlowsVaultConnectionAppIdJwtEnum {
-JWT = "JWT",
-}
-}
+/// The `FlowsVaultConnectionAppIdJwtEnum` schema of the Management API: the same shape as [`FlowsVaultConnectioSetupTypeJwtEnum`].
+pub type FlowsVaultConnectionAppIdJwtEnum = FlowsVaultConnectioSetupTypeJwtEnum;
 
 open_enum! {
 /// The `FlowsVaultConnectionAppIdMailchimpEnum` schema of the Management API.
@@ -5625,12 +5143,8 @@ pub struct FlowsVaultConnectionHttpOauthClientCredentialsSetup {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `FlowsVaultConnectionSetupTypeApiKeyEnum` schema of the Management API.
-FlowsVaultConnectionSetupTypeApiKeyEnum {
-APIKEY = "API_KEY",
-}
-}
+/// The `FlowsVaultConnectionSetupTypeApiKeyEnum` schema of the Management API: the same shape as [`FlowsVaultConnectioSetupTypeApiKeyEnum`].
+pub type FlowsVaultConnectionSetupTypeApiKeyEnum = FlowsVaultConnectioSetupTypeApiKeyEnum;
 
 open_enum! {
 /// The `FlowsVaultConnectionSetupTypeBasicAuthEnum` schema of the Management API.

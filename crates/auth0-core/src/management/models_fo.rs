@@ -6,21 +6,8 @@ use super::support::open_enum;
 #[allow(unused_imports, clippy::wildcard_imports)]
 use super::*;
 
-/// The `ForbiddenSchema` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ForbiddenSchema {
-    /// `error` (required).
-    pub error: String,
-    /// `message` (required).
-    pub message: String,
-    /// `statusCode` (required).
-    #[serde(rename = "statusCode")]
-    pub status_code: i64,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ForbiddenSchema` schema of the Management API: the same shape as [`BadRequestSchema`].
+pub type ForbiddenSchema = BadRequestSchema;
 
 /// The `FormBlock` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -272,17 +259,8 @@ pub struct FormBlockPreviousButton {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `FormBlockPreviousButtonConfig` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormBlockPreviousButtonConfig {
-    /// `text` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `FormBlockPreviousButtonConfig` schema of the Management API: the same shape as [`FormBlockNextButtonConfig`].
+pub type FormBlockPreviousButtonConfig = FormBlockNextButtonConfig;
 
 /// The `FormBlockResendButton` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -335,14 +313,8 @@ pub struct FormBlockResendButtonConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `FormBlockResendButtonConfigTextAlignmentEnum` schema of the Management API.
-FormBlockResendButtonConfigTextAlignmentEnum {
-LEFT = "LEFT",
-CENTER = "CENTER",
-RIGHT = "RIGHT",
-}
-}
+/// The `FormBlockResendButtonConfigTextAlignmentEnum` schema of the Management API: the same shape as [`FormBlockImageConfigPositionEnum`].
+pub type FormBlockResendButtonConfigTextAlignmentEnum = FormBlockImageConfigPositionEnum;
 
 /// The `FormBlockRichText` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -365,17 +337,8 @@ pub struct FormBlockRichText {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `FormBlockRichTextConfig` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormBlockRichTextConfig {
-    /// `content` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `FormBlockRichTextConfig` schema of the Management API: the same shape as [`FormBlockHtmlConfig`].
+pub type FormBlockRichTextConfig = FormBlockHtmlConfig;
 
 open_enum! {
 /// The `FormBlockTypeDividerConst` schema of the Management API.
@@ -978,20 +941,8 @@ pub struct FormFieldDropdownConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `FormFieldDropdownConfigOption` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormFieldDropdownConfigOption {
-    /// `label` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// `value` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `FormFieldDropdownConfigOption` schema of the Management API: the same shape as [`FormFieldChoiceConfigOption`].
+pub type FormFieldDropdownConfigOption = FormFieldChoiceConfigOption;
 
 /// The `FormFieldEmail` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1165,17 +1116,8 @@ pub struct FormFieldLegal {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `FormFieldLegalConfig` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormFieldLegalConfig {
-    /// `text` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `FormFieldLegalConfig` schema of the Management API: the same shape as [`FormBlockDividerConfig`].
+pub type FormFieldLegalConfig = FormBlockDividerConfig;
 
 /// The `FormFieldNumber` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1441,24 +1383,8 @@ pub struct FormFieldPaymentConfigChargeOneOffOneOff {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `FormFieldPaymentConfigChargeOneOffOneOffAmount` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum FormFieldPaymentConfigChargeOneOffOneOffAmount {
-    /// The `String` shape.
-    String(String),
-    /// The `Number` shape.
-    Number(serde_json::Number),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for FormFieldPaymentConfigChargeOneOffOneOffAmount {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `FormFieldPaymentConfigChargeOneOffOneOffAmount` schema of the Management API: the same shape as [`FlowActionFlowMapValueParamsInput`].
+pub type FormFieldPaymentConfigChargeOneOffOneOffAmount = FlowActionFlowMapValueParamsInput;
 
 open_enum! {
 /// The `FormFieldPaymentConfigChargeTypeOneOffConst` schema of the Management API.
@@ -1528,12 +1454,8 @@ pub struct FormFieldPaymentConfigFields {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `FormFieldPaymentConfigProviderEnum` schema of the Management API.
-FormFieldPaymentConfigProviderEnum {
-STRIPE = "STRIPE",
-}
-}
+/// The `FormFieldPaymentConfigProviderEnum` schema of the Management API: the same shape as [`FlowsVaultConnectionAppIdStripeEnum`].
+pub type FormFieldPaymentConfigProviderEnum = FlowsVaultConnectionAppIdStripeEnum;
 
 /// The `FormFieldPaymentConfigSubscription` schema of the Management API.
 pub type FormFieldPaymentConfigSubscription = serde_json::Map<String, serde_json::Value>;
@@ -1848,20 +1770,8 @@ pub struct FormFieldUrl {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `FormFieldUrlConfig` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FormFieldUrlConfig {
-    /// `default_value` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<String>,
-    /// `placeholder` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub placeholder: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `FormFieldUrlConfig` schema of the Management API: the same shape as [`FormFieldEmailConfig`].
+pub type FormFieldUrlConfig = FormFieldEmailConfig;
 
 /// The `FormFlow` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

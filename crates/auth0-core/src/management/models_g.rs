@@ -54,77 +54,11 @@ pub struct GetActionModuleActionsResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `GetActionModuleResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetActionModuleResponseContent {
-    /// `actions_using_module_total` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub actions_using_module_total: Option<i64>,
-    /// `all_changes_published` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub all_changes_published: Option<bool>,
-    /// `code` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `dependencies` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dependencies: Option<Vec<ActionModuleDependency>>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `latest_version` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latest_version: Option<ActionModuleVersionReference>,
-    /// `latest_version_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latest_version_number: Option<i64>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `secrets` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secrets: Option<Vec<ActionModuleSecret>>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetActionModuleResponseContent` schema of the Management API: the same shape as [`CreateActionModuleResponseContent`].
+pub type GetActionModuleResponseContent = CreateActionModuleResponseContent;
 
-/// The `GetActionModuleVersionResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetActionModuleVersionResponseContent {
-    /// `code` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `dependencies` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dependencies: Option<Vec<ActionModuleDependency>>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `module_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub module_id: Option<String>,
-    /// `secrets` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secrets: Option<Vec<ActionModuleSecret>>,
-    /// `version_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version_number: Option<i64>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetActionModuleVersionResponseContent` schema of the Management API: the same shape as [`ActionModuleVersion`].
+pub type GetActionModuleVersionResponseContent = ActionModuleVersion;
 
 /// The `GetActionModuleVersionsResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -168,122 +102,11 @@ pub struct GetActionModulesResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `GetActionResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetActionResponseContent {
-    /// `all_changes_deployed` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub all_changes_deployed: Option<bool>,
-    /// `built_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub built_at: Nullable<String>,
-    /// `code` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `dependencies` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dependencies: Option<Vec<ActionVersionDependency>>,
-    /// `deploy` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deploy: Option<bool>,
-    /// `deployed_version` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployed_version: Option<ActionDeployedVersion>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `installed_integration_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub installed_integration_id: Option<String>,
-    /// `integration` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integration: Option<Integration>,
-    /// `modules` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modules: Option<Vec<ActionModuleReference>>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `runtime` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime: Option<String>,
-    /// `secrets` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secrets: Option<Vec<ActionSecretResponse>>,
-    /// `status` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ActionBuildStatusEnum>,
-    /// `supported_triggers` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supported_triggers: Option<Vec<ActionTrigger>>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetActionResponseContent` schema of the Management API: the same shape as [`Action`].
+pub type GetActionResponseContent = Action;
 
-/// The `GetActionVersionResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetActionVersionResponseContent {
-    /// `action` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<ActionBase>,
-    /// `action_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action_id: Option<String>,
-    /// `built_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub built_at: Nullable<String>,
-    /// `code` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `dependencies` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dependencies: Option<Vec<ActionVersionDependency>>,
-    /// `deployed` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployed: Option<bool>,
-    /// `errors` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<ActionError>>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `modules` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modules: Option<Vec<ActionModuleReference>>,
-    /// `number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub number: Option<serde_json::Number>,
-    /// `runtime` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime: Option<String>,
-    /// `secrets` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secrets: Option<Vec<ActionSecretResponse>>,
-    /// `status` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ActionVersionBuildStatusEnum>,
-    /// `supported_triggers` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supported_triggers: Option<Vec<ActionTrigger>>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetActionVersionResponseContent` schema of the Management API: the same shape as [`ActionDeployedVersion`].
+pub type GetActionVersionResponseContent = ActionDeployedVersion;
 
 /// The `GetActiveUsersCountStatsResponseContent` schema of the Management API.
 pub type GetActiveUsersCountStatsResponseContent = serde_json::Number;
@@ -384,72 +207,11 @@ pub struct GetBotDetectionSettingsResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `GetBrandingDefaultThemeResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetBrandingDefaultThemeResponseContent {
-    /// `borders` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub borders: Option<BrandingThemeBorders>,
-    /// `colors` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub colors: Option<BrandingThemeColors>,
-    /// `displayName` (required by the spec; Auth0 may omit it).
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub display_name: Option<String>,
-    /// `fonts` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fonts: Option<BrandingThemeFonts>,
-    /// `page_background` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page_background: Option<BrandingThemePageBackground>,
-    /// `themeId` (required by the spec; Auth0 may omit it).
-    #[serde(rename = "themeId", default, skip_serializing_if = "Option::is_none")]
-    pub theme_id: Option<String>,
-    /// `widget` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub widget: Option<BrandingThemeWidget>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetBrandingDefaultThemeResponseContent` schema of the Management API: the same shape as [`CreateBrandingThemeResponseContent`].
+pub type GetBrandingDefaultThemeResponseContent = CreateBrandingThemeResponseContent;
 
-/// The `GetBrandingPhoneProviderResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetBrandingPhoneProviderResponseContent {
-    /// `channel` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<PhoneProviderChannelEnum>,
-    /// `configuration` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub configuration: Option<PhoneProviderConfiguration>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `disabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<PhoneProviderNameEnum>,
-    /// `tenant` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetBrandingPhoneProviderResponseContent` schema of the Management API: the same shape as [`PhoneProviderSchemaMasked`].
+pub type GetBrandingPhoneProviderResponseContent = PhoneProviderSchemaMasked;
 
 /// The `GetBrandingResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -472,39 +234,8 @@ pub struct GetBrandingResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `GetBrandingThemeResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetBrandingThemeResponseContent {
-    /// `borders` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub borders: Option<BrandingThemeBorders>,
-    /// `colors` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub colors: Option<BrandingThemeColors>,
-    /// `displayName` (required by the spec; Auth0 may omit it).
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub display_name: Option<String>,
-    /// `fonts` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fonts: Option<BrandingThemeFonts>,
-    /// `page_background` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page_background: Option<BrandingThemePageBackground>,
-    /// `themeId` (required by the spec; Auth0 may omit it).
-    #[serde(rename = "themeId", default, skip_serializing_if = "Option::is_none")]
-    pub theme_id: Option<String>,
-    /// `widget` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub widget: Option<BrandingThemeWidget>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetBrandingThemeResponseContent` schema of the Management API: the same shape as [`CreateBrandingThemeResponseContent`].
+pub type GetBrandingThemeResponseContent = CreateBrandingThemeResponseContent;
 
 /// The `GetBreachedPasswordDetectionSettingsResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -555,285 +286,14 @@ pub struct GetBruteForceSettingsResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `GetClientCredentialResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetClientCredentialResponseContent {
-    /// `alg` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alg: Option<ClientCredentialAlgorithmEnum>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `credential_type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credential_type: Option<ClientCredentialTypeEnum>,
-    /// `expires_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub expires_at: Nullable<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `kid` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kid: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `subject_dn` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject_dn: Option<String>,
-    /// `thumbprint_sha256` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thumbprint_sha256: Option<String>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetClientCredentialResponseContent` schema of the Management API: the same shape as [`ClientCredential`].
+pub type GetClientCredentialResponseContent = ClientCredential;
 
-/// The `GetClientGrantResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetClientGrantResponseContent {
-    /// `allow_all_scopes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_all_scopes: Option<bool>,
-    /// `allow_any_organization` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_any_organization: Option<bool>,
-    /// `audience` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audience: Option<String>,
-    /// `authorization_details_types` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authorization_details_types: Option<Vec<String>>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// `default_for` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_for: Option<ClientGrantDefaultForEnum>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `is_system` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_system: Option<bool>,
-    /// `organization_usage` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_usage: Option<ClientGrantOrganizationUsageEnum>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<Vec<String>>,
-    /// `subject_type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject_type: Option<ClientGrantSubjectTypeEnum>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetClientGrantResponseContent` schema of the Management API: the same shape as [`ClientGrantResponseContent`].
+pub type GetClientGrantResponseContent = ClientGrantResponseContent;
 
-/// The `GetClientResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetClientResponseContent {
-    /// `addons` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub addons: Option<ClientAddons>,
-    /// `allowed_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_clients: Option<Vec<String>>,
-    /// `allowed_logout_urls` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_logout_urls: Option<Vec<String>>,
-    /// `allowed_origins` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_origins: Option<Vec<String>>,
-    /// `app_type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_type: Option<ClientAppTypeEnum>,
-    /// `async_approval_notification_channels` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub async_approval_notification_channels:
-        Option<ClientAsyncApprovalNotificationsChannelsAPIPostConfiguration>,
-    /// `callbacks` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub callbacks: Option<Vec<String>>,
-    /// `client_aliases` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_aliases: Option<Vec<String>>,
-    /// `client_authentication_methods` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_authentication_methods: Nullable<ClientAuthenticationMethod>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// `client_metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_metadata: Option<ClientMetadata>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
-    /// `compliance_level` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub compliance_level: Nullable<ClientComplianceLevelEnum>,
-    /// `cross_origin_authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cross_origin_authentication: Option<bool>,
-    /// `cross_origin_loc` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cross_origin_loc: Option<String>,
-    /// `custom_login_page` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_login_page: Option<String>,
-    /// `custom_login_page_on` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_login_page_on: Option<bool>,
-    /// `custom_login_page_preview` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_login_page_preview: Option<String>,
-    /// `default_organization` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub default_organization: Nullable<ClientDefaultOrganization>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `encryption_key` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub encryption_key: Nullable<ClientEncryptionKey>,
-    /// `express_configuration` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub express_configuration: Option<ExpressConfiguration>,
-    /// `external_client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_client_id: Option<String>,
-    /// `external_metadata_created_by` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_metadata_created_by: Option<ClientExternalMetadataCreatedByEnum>,
-    /// `external_metadata_type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_metadata_type: Option<ClientExternalMetadataTypeEnum>,
-    /// `fedcm_login` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fedcm_login: Option<FedCMLogin>,
-    /// `form_template` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub form_template: Option<String>,
-    /// `global` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub global: Option<bool>,
-    /// `grant_types` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grant_types: Option<Vec<String>>,
-    /// `initiate_login_uri` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initiate_login_uri: Option<String>,
-    /// `is_first_party` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_first_party: Option<bool>,
-    /// `is_token_endpoint_ip_header_trusted` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_token_endpoint_ip_header_trusted: Option<bool>,
-    /// `jwks_uri` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jwks_uri: Option<String>,
-    /// `jwt_configuration` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jwt_configuration: Option<ClientJwtConfiguration>,
-    /// `logo_uri` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_uri: Option<String>,
-    /// `mobile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mobile: Option<ClientMobile>,
-    /// `my_organization_configuration` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub my_organization_configuration: Option<ClientMyOrganizationResponseConfiguration>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `native_social_login` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub native_social_login: Option<NativeSocialLogin>,
-    /// `oidc_conformant` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oidc_conformant: Option<bool>,
-    /// `oidc_logout` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oidc_logout: Option<ClientOIDCBackchannelLogoutSettings>,
-    /// `organization_discovery_methods` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_discovery_methods: Option<Vec<ClientOrganizationDiscoveryEnum>>,
-    /// `organization_require_behavior` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_require_behavior: Option<ClientOrganizationRequireBehaviorEnum>,
-    /// `organization_usage` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_usage: Option<ClientOrganizationUsageEnum>,
-    /// `par_request_expiry` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub par_request_expiry: Nullable<i64>,
-    /// `redirection_policy` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirection_policy: Option<ClientRedirectionPolicyEnum>,
-    /// `refresh_token` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub refresh_token: Nullable<ClientRefreshTokenConfiguration>,
-    /// `require_proof_of_possession` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require_proof_of_possession: Option<bool>,
-    /// `require_pushed_authorization_requests` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require_pushed_authorization_requests: Option<bool>,
-    /// `resource_server_identifier` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_server_identifier: Option<String>,
-    /// `session_transfer` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub session_transfer: Nullable<ClientSessionTransferConfiguration>,
-    /// `signed_request_object` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signed_request_object: Option<ClientSignedRequestObjectWithCredentialId>,
-    /// `signing_keys` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub signing_keys: Nullable<ClientSigningKeys>,
-    /// `skip_non_verifiable_callback_uri_confirmation_prompt` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_non_verifiable_callback_uri_confirmation_prompt: Option<bool>,
-    /// `sso` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sso: Option<bool>,
-    /// `sso_disabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sso_disabled: Option<bool>,
-    /// `tenant` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
-    /// `third_party_security_mode` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub third_party_security_mode: Option<ClientThirdPartySecurityModeEnum>,
-    /// `token_endpoint_auth_method` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_endpoint_auth_method: Option<ClientTokenEndpointAuthMethodEnum>,
-    /// `token_exchange` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_exchange: Option<ClientTokenExchangeConfiguration>,
-    /// `token_quota` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_quota: Option<TokenQuota>,
-    /// `token_vault_privileged_access` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_vault_privileged_access: Option<ClientTokenVaultPrivilegedAccessWithCredentialId>,
-    /// `web_origins` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub web_origins: Option<Vec<String>>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetClientResponseContent` schema of the Management API: the same shape as [`Client`].
+pub type GetClientResponseContent = Client;
 
 /// A body of the `GetClients` operation (inline in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -871,149 +331,17 @@ pub struct GetConnectionEnabledClientsResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `GetConnectionProfileResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetConnectionProfileResponseContent {
-    /// `connection_config` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_config: Option<ConnectionProfileConfig>,
-    /// `connection_name_prefix_template` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_name_prefix_template: Option<ConnectionNamePrefixTemplate>,
-    /// `enabled_features` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_features: Option<ConnectionProfileEnabledFeatures>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionProfileId>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionProfileName>,
-    /// `organization` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization: Option<ConnectionProfileOrganization>,
-    /// `strategy_overrides` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strategy_overrides: Option<ConnectionProfileStrategyOverrides>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetConnectionProfileResponseContent` schema of the Management API: the same shape as [`ConnectionProfile`].
+pub type GetConnectionProfileResponseContent = ConnectionProfile;
 
-/// The `GetConnectionProfileTemplateResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetConnectionProfileTemplateResponseContent {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `template` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<ConnectionProfileTemplate>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetConnectionProfileTemplateResponseContent` schema of the Management API: the same shape as [`ConnectionProfileTemplateItem`].
+pub type GetConnectionProfileTemplateResponseContent = ConnectionProfileTemplateItem;
 
-/// The `GetConnectionResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetConnectionResponseContent {
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<ConnectionAuthenticationPurpose>,
-    /// `connected_accounts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_accounts: Option<ConnectionConnectedAccountsPurpose>,
-    /// `cross_app_access_requesting_app` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cross_app_access_requesting_app: Option<CrossAppAccessRequestingApp>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<Vec<String>>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<bool>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptions>,
-    /// `realms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realms: Option<Vec<String>>,
-    /// `show_as_button` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub show_as_button: Option<bool>,
-    /// `strategy` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strategy: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetConnectionResponseContent` schema of the Management API: the same shape as [`CreateConnectionResponseContent`].
+pub type GetConnectionResponseContent = CreateConnectionResponseContent;
 
-/// The `GetCustomDomainResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetCustomDomainResponseContent {
-    /// `certificate` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub certificate: Option<DomainCertificate>,
-    /// `custom_client_ip_header` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub custom_client_ip_header: Nullable<String>,
-    /// `custom_domain_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_domain_id: Option<String>,
-    /// `domain` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// `domain_metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain_metadata: Option<DomainMetadata>,
-    /// `is_default` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_default: Option<bool>,
-    /// `origin_domain_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin_domain_name: Option<String>,
-    /// `primary` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary: Option<bool>,
-    /// `relying_party_identifier` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relying_party_identifier: Option<String>,
-    /// `status` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CustomDomainStatusFilterEnum>,
-    /// `tls_policy` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tls_policy: Option<String>,
-    /// `type` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<CustomDomainTypeEnum>,
-    /// `verification` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification: Option<DomainVerification>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetCustomDomainResponseContent` schema of the Management API: the same shape as [`CustomDomain`].
+pub type GetCustomDomainResponseContent = CustomDomain;
 
 /// The `GetCustomSigningKeysResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1042,53 +370,8 @@ pub struct GetDefaultCanonicalDomainResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `GetDefaultCustomDomainResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetDefaultCustomDomainResponseContent {
-    /// `certificate` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub certificate: Option<DomainCertificate>,
-    /// `custom_client_ip_header` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub custom_client_ip_header: Nullable<String>,
-    /// `custom_domain_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_domain_id: Option<String>,
-    /// `domain` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// `domain_metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain_metadata: Option<DomainMetadata>,
-    /// `is_default` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_default: Option<bool>,
-    /// `origin_domain_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin_domain_name: Option<String>,
-    /// `primary` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary: Option<bool>,
-    /// `relying_party_identifier` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relying_party_identifier: Option<String>,
-    /// `status` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CustomDomainStatusFilterEnum>,
-    /// `tls_policy` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tls_policy: Option<String>,
-    /// `type` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<CustomDomainTypeEnum>,
-    /// `verification` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification: Option<DomainVerification>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetDefaultCustomDomainResponseContent` schema of the Management API: the same shape as [`CustomDomain`].
+pub type GetDefaultCustomDomainResponseContent = CustomDomain;
 
 /// The `GetDefaultDomainResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1121,71 +404,11 @@ pub struct GetDirectoryProvisioningDefaultMappingResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `GetDirectoryProvisioningResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetDirectoryProvisioningResponseContent {
-    /// `connection_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `connection_name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_name: Option<String>,
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `last_synchronization_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub last_synchronization_at: Nullable<String>,
-    /// `last_synchronization_error` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_synchronization_error: Option<String>,
-    /// `last_synchronization_status` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_synchronization_status: Option<String>,
-    /// `mapping` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mapping: Option<Vec<DirectoryProvisioningMappingItem>>,
-    /// `strategy` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strategy: Option<String>,
-    /// `synchronize_automatically` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub synchronize_automatically: Option<bool>,
-    /// `synchronize_groups` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub synchronize_groups: Option<SynchronizeGroupsEnum>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetDirectoryProvisioningResponseContent` schema of the Management API: the same shape as [`DirectoryProvisioning`].
+pub type GetDirectoryProvisioningResponseContent = DirectoryProvisioning;
 
-/// The `GetEmailProviderResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetEmailProviderResponseContent {
-    /// `credentials` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credentials: Option<EmailProviderCredentials>,
-    /// `default_from_address` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_from_address: Option<String>,
-    /// `enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `settings` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub settings: Option<EmailProviderSettings>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetEmailProviderResponseContent` schema of the Management API: the same shape as [`CreateEmailProviderResponseContent`].
+pub type GetEmailProviderResponseContent = CreateEmailProviderResponseContent;
 
 /// The `GetEmailTemplateResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1235,35 +458,8 @@ pub struct GetEmailTemplateResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `GetEncryptionKeyResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetEncryptionKeyResponseContent {
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `kid` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kid: Option<String>,
-    /// `parent_kid` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub parent_kid: Nullable<String>,
-    /// `public_key` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub public_key: Nullable<String>,
-    /// `state` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<EncryptionKeyState>,
-    /// `type` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<EncryptionKeyType>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetEncryptionKeyResponseContent` schema of the Management API: the same shape as [`EncryptionKey`].
+pub type GetEncryptionKeyResponseContent = EncryptionKey;
 
 /// A body of the `GetErrors` operation (inline in the spec).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1318,137 +514,17 @@ pub struct GetEventDeliveriesResponse1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `GetEventStreamDeliveryHistoryResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetEventStreamDeliveryHistoryResponseContent {
-    /// `attempts` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attempts: Option<Vec<EventStreamDeliveryAttempt>>,
-    /// `event` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event: Option<EventStreamCloudEvent>,
-    /// `event_stream_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_stream_id: Option<String>,
-    /// `event_type` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<EventStreamDeliveryEventTypeEnum>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `status` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EventStreamDeliveryStatusEnum>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetEventStreamDeliveryHistoryResponseContent` schema of the Management API: the same shape as [`EventStreamDelivery`].
+pub type GetEventStreamDeliveryHistoryResponseContent = EventStreamDelivery;
 
-/// The `GetEventStreamResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum GetEventStreamResponseContent {
-    /// The `EventStreamWebhookResponseContent` shape.
-    EventStreamWebhookResponseContent(EventStreamWebhookResponseContent),
-    /// The `EventStreamEventBridgeResponseContent` shape.
-    EventStreamEventBridgeResponseContent(EventStreamEventBridgeResponseContent),
-    /// The `EventStreamActionResponseContent` shape.
-    EventStreamActionResponseContent(EventStreamActionResponseContent),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
+/// The `GetEventStreamResponseContent` schema of the Management API: the same shape as [`EventStreamResponseContent`].
+pub type GetEventStreamResponseContent = EventStreamResponseContent;
 
-impl Default for GetEventStreamResponseContent {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `GetExperimentResponseContent` schema of the Management API: the same shape as [`ExperimentListItem`].
+pub type GetExperimentResponseContent = ExperimentListItem;
 
-/// The `GetExperimentResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetExperimentResponseContent {
-    /// `allocation_strategy` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allocation_strategy: Option<AllocationStrategyEnum>,
-    /// `allocations` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allocations: Option<Vec<AllocationItem>>,
-    /// `assignment_config` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assignment_config: Option<AssignmentConfig>,
-    /// `authentication_flow` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication_flow: Option<String>,
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `ended_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub ended_at: Nullable<String>,
-    /// `feature_flag_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub feature_flag_id: Option<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `is_valid` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_valid: Option<bool>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `started_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub started_at: Nullable<String>,
-    /// `status` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ExperimentStatusEnum>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-/// The `GetFeatureFlagResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetFeatureFlagResponseContent {
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `parameters` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameters: Option<FeatureFlagConfigParams>,
-    /// `status` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<FeatureFlagStatusEnum>,
-    /// `type` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<FeatureFlagTypeEnum>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetFeatureFlagResponseContent` schema of the Management API: the same shape as [`FeatureFlag`].
+pub type GetFeatureFlagResponseContent = FeatureFlag;
 
 open_enum! {
 /// The `GetFlowExecutionRequestParametersHydrateEnum` schema of the Management API.
@@ -1501,32 +577,8 @@ Forms = "forms",
 }
 }
 
-/// The `GetFlowResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetFlowResponseContent {
-    /// `actions` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub actions: Option<Vec<FlowAction>>,
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `executed_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub executed_at: Nullable<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetFlowResponseContent` schema of the Management API: the same shape as [`CreateFlowResponseContent`].
+pub type GetFlowResponseContent = CreateFlowResponseContent;
 
 /// The `GetFlowsExecutionsResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1551,92 +603,11 @@ impl Default for GetFlowsExecutionsResponseContent {
     }
 }
 
-/// The `GetFlowsVaultConnectionResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetFlowsVaultConnectionResponseContent {
-    /// `account_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_name: Option<String>,
-    /// `app_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `environment` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub environment: Option<String>,
-    /// `fingerprint` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fingerprint: Option<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `ready` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ready: Option<bool>,
-    /// `refreshed_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub refreshed_at: Nullable<String>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetFlowsVaultConnectionResponseContent` schema of the Management API: the same shape as [`CreateFlowsVaultConnectionResponseContent`].
+pub type GetFlowsVaultConnectionResponseContent = CreateFlowsVaultConnectionResponseContent;
 
-/// The `GetFormResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetFormResponseContent {
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `embedded_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub embedded_at: Nullable<String>,
-    /// `ending` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ending: Option<FormEndingNode>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `languages` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub languages: Option<FormLanguages>,
-    /// `messages` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub messages: Option<FormMessages>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `nodes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nodes: Option<FormNodeList>,
-    /// `start` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<FormStartNode>,
-    /// `style` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub style: Option<FormStyle>,
-    /// `submitted_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub submitted_at: Nullable<String>,
-    /// `translations` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub translations: Option<FormTranslations>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetFormResponseContent` schema of the Management API: the same shape as [`CreateFormResponseContent`].
+pub type GetFormResponseContent = CreateFormResponseContent;
 
 /// The `GetGroupMembersResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1758,20 +729,9 @@ pub struct GetGuardianFactorPhoneTemplatesResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `GetGuardianFactorSmsTemplatesResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetGuardianFactorSmsTemplatesResponseContent {
-    /// `enrollment_message` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enrollment_message: Option<String>,
-    /// `verification_message` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification_message: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetGuardianFactorSmsTemplatesResponseContent` schema of the Management API: the same shape as [`GetGuardianFactorPhoneTemplatesResponseContent`].
+pub type GetGuardianFactorSmsTemplatesResponseContent =
+    GetGuardianFactorPhoneTemplatesResponseContent;
 
 /// The `GetGuardianFactorsProviderApnsResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1836,38 +796,13 @@ pub struct GetGuardianFactorsProviderPushNotificationResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `GetGuardianFactorsProviderSmsResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetGuardianFactorsProviderSmsResponseContent {
-    /// `provider` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<GuardianFactorsProviderSmsProviderEnum>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetGuardianFactorsProviderSmsResponseContent` schema of the Management API: the same shape as [`GetGuardianFactorsProviderPhoneResponseContent`].
+pub type GetGuardianFactorsProviderSmsResponseContent =
+    GetGuardianFactorsProviderPhoneResponseContent;
 
-/// The `GetGuardianFactorsProviderSmsTwilioResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetGuardianFactorsProviderSmsTwilioResponseContent {
-    /// `auth_token` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub auth_token: Nullable<String>,
-    /// `from` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub from: Nullable<String>,
-    /// `messaging_service_sid` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub messaging_service_sid: Nullable<String>,
-    /// `sid` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub sid: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetGuardianFactorsProviderSmsTwilioResponseContent` schema of the Management API: the same shape as [`GetGuardianFactorsProviderPhoneTwilioResponseContent`].
+pub type GetGuardianFactorsProviderSmsTwilioResponseContent =
+    GetGuardianFactorsProviderPhoneTwilioResponseContent;
 
 /// The `GetGuardianFactorsProviderSnsResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1893,32 +828,8 @@ pub struct GetGuardianFactorsProviderSnsResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `GetHookResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetHookResponseContent {
-    /// `dependencies` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dependencies: Option<HookDependencies>,
-    /// `enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `script` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub script: Option<String>,
-    /// `triggerId` (optional).
-    #[serde(rename = "triggerId", default, skip_serializing_if = "Option::is_none")]
-    pub trigger_id: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetHookResponseContent` schema of the Management API: the same shape as [`Hook`].
+pub type GetHookResponseContent = Hook;
 
 /// The `GetHookSecretResponseContent` schema of the Management API.
 pub type GetHookSecretResponseContent = std::collections::BTreeMap<String, String>;
@@ -2049,355 +960,35 @@ pub struct GetJobSummary {
 /// The `GetJobUserError` schema of the Management API.
 pub type GetJobUserError = serde_json::Map<String, serde_json::Value>;
 
-/// The `GetLogResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetLogResponseContent {
-    /// `audience` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub audience: Nullable<String>,
-    /// `client_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_id: Nullable<String>,
-    /// `client_name` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_name: Nullable<String>,
-    /// `connection` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub connection: Nullable<String>,
-    /// `connection_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub connection_id: Nullable<String>,
-    /// `date` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub date: Nullable<LogDate>,
-    /// `description` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub description: Nullable<String>,
-    /// `details` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub details: Nullable<LogDetails>,
-    /// `hostname` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub hostname: Nullable<String>,
-    /// `ip` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub ip: Nullable<String>,
-    /// `isMobile` (nullable).
-    #[serde(
-        rename = "isMobile",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
-    pub is_mobile: Nullable<bool>,
-    /// `location_info` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub location_info: Nullable<LogLocationInfo>,
-    /// `log_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub log_id: Nullable<String>,
-    /// `scope` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub scope: Nullable<String>,
-    /// `security_context` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub security_context: Nullable<LogSecurityContext>,
-    /// `strategy` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub strategy: Nullable<String>,
-    /// `strategy_type` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub strategy_type: Nullable<String>,
-    /// `type` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub r#type: Nullable<String>,
-    /// `user_agent` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub user_agent: Nullable<String>,
-    /// `user_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub user_id: Nullable<String>,
-    /// `user_name` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub user_name: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetLogResponseContent` schema of the Management API: the same shape as [`Log`].
+pub type GetLogResponseContent = Log;
 
-/// The `GetLogStreamResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum GetLogStreamResponseContent {
-    /// The `LogStreamHttpResponseSchema` shape.
-    LogStreamHttpResponseSchema(LogStreamHttpResponseSchema),
-    /// The `LogStreamEventBridgeResponseSchema` shape.
-    LogStreamEventBridgeResponseSchema(LogStreamEventBridgeResponseSchema),
-    /// The `LogStreamEventGridResponseSchema` shape.
-    LogStreamEventGridResponseSchema(LogStreamEventGridResponseSchema),
-    /// The `LogStreamDatadogResponseSchema` shape.
-    LogStreamDatadogResponseSchema(LogStreamDatadogResponseSchema),
-    /// The `LogStreamSplunkResponseSchema` shape.
-    LogStreamSplunkResponseSchema(LogStreamSplunkResponseSchema),
-    /// The `LogStreamSumoResponseSchema` shape.
-    LogStreamSumoResponseSchema(LogStreamSumoResponseSchema),
-    /// The `LogStreamSegmentResponseSchema` shape.
-    LogStreamSegmentResponseSchema(LogStreamSegmentResponseSchema),
-    /// The `LogStreamMixpanelResponseSchema` shape.
-    LogStreamMixpanelResponseSchema(LogStreamMixpanelResponseSchema),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
+/// The `GetLogStreamResponseContent` schema of the Management API: the same shape as [`LogStreamResponseSchema`].
+pub type GetLogStreamResponseContent = LogStreamResponseSchema;
 
-impl Default for GetLogStreamResponseContent {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `GetNetworkAclsResponseContent` schema of the Management API: the same shape as [`NetworkAclsResponseContent`].
+pub type GetNetworkAclsResponseContent = NetworkAclsResponseContent;
 
-/// The `GetNetworkAclsResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetNetworkAclsResponseContent {
-    /// `active` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
-    /// `created_at` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `priority` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<serde_json::Number>,
-    /// `rule` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule: Option<NetworkAclRule>,
-    /// `updated_at` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetOrganizationAllConnectionResponseContent` schema of the Management API: the same shape as [`OrganizationAllConnectionPost`].
+pub type GetOrganizationAllConnectionResponseContent = OrganizationAllConnectionPost;
 
-/// The `GetOrganizationAllConnectionResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetOrganizationAllConnectionResponseContent {
-    /// `assign_membership_on_login` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assign_membership_on_login: Option<bool>,
-    /// `connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection: Option<OrganizationConnectionInformation>,
-    /// `connection_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `is_enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_enabled: Option<bool>,
-    /// `is_signup_enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_signup_enabled: Option<bool>,
-    /// `organization_access_level` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_access_level: Option<OrganizationAccessLevelEnum>,
-    /// `organization_connection_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_connection_name: Option<String>,
-    /// `show_as_button` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub show_as_button: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetOrganizationByNameResponseContent` schema of the Management API: the same shape as [`Organization`].
+pub type GetOrganizationByNameResponseContent = Organization;
 
-/// The `GetOrganizationByNameResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetOrganizationByNameResponseContent {
-    /// `branding` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub branding: Option<OrganizationBranding>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<OrganizationMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `token_quota` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_quota: Option<TokenQuota>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetOrganizationConnectionResponseContent` schema of the Management API: the same shape as [`OrganizationConnection`].
+pub type GetOrganizationConnectionResponseContent = OrganizationConnection;
 
-/// The `GetOrganizationConnectionResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetOrganizationConnectionResponseContent {
-    /// `assign_membership_on_login` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assign_membership_on_login: Option<bool>,
-    /// `connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection: Option<OrganizationConnectionInformation>,
-    /// `connection_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `is_signup_enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_signup_enabled: Option<bool>,
-    /// `show_as_button` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub show_as_button: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetOrganizationDiscoveryDomainByNameResponseContent` schema of the Management API: the same shape as [`OrganizationDiscoveryDomain`].
+pub type GetOrganizationDiscoveryDomainByNameResponseContent = OrganizationDiscoveryDomain;
 
-/// The `GetOrganizationDiscoveryDomainByNameResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetOrganizationDiscoveryDomainByNameResponseContent {
-    /// `domain` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `status` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<OrganizationDiscoveryDomainStatus>,
-    /// `use_for_organization_discovery` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub use_for_organization_discovery: Option<bool>,
-    /// `verification_host` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification_host: Option<String>,
-    /// `verification_txt` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification_txt: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetOrganizationDiscoveryDomainResponseContent` schema of the Management API: the same shape as [`OrganizationDiscoveryDomain`].
+pub type GetOrganizationDiscoveryDomainResponseContent = OrganizationDiscoveryDomain;
 
-/// The `GetOrganizationDiscoveryDomainResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetOrganizationDiscoveryDomainResponseContent {
-    /// `domain` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `status` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<OrganizationDiscoveryDomainStatus>,
-    /// `use_for_organization_discovery` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub use_for_organization_discovery: Option<bool>,
-    /// `verification_host` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification_host: Option<String>,
-    /// `verification_txt` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification_txt: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetOrganizationInvitationResponseContent` schema of the Management API: the same shape as [`OrganizationInvitation`].
+pub type GetOrganizationInvitationResponseContent = OrganizationInvitation;
 
-/// The `GetOrganizationInvitationResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetOrganizationInvitationResponseContent {
-    /// `app_metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_metadata: Option<AppMetadata>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// `connection_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `expires_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub expires_at: Nullable<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `invitation_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invitation_url: Option<String>,
-    /// `invitee` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invitee: Option<OrganizationInvitationInvitee>,
-    /// `inviter` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inviter: Option<OrganizationInvitationInviter>,
-    /// `organization_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_id: Option<String>,
-    /// `roles` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub roles: Option<Vec<String>>,
-    /// `ticket_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_id: Option<String>,
-    /// `user_metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_metadata: Option<UserMetadata>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-/// The `GetOrganizationResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetOrganizationResponseContent {
-    /// `branding` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub branding: Option<OrganizationBranding>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<OrganizationMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `token_quota` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_quota: Option<TokenQuota>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetOrganizationResponseContent` schema of the Management API: the same shape as [`Organization`].
+pub type GetOrganizationResponseContent = Organization;
 
 /// The `GetPartialsResponseContent` schema of the Management API.
 pub type GetPartialsResponseContent = serde_json::Map<String, serde_json::Value>;
@@ -2414,110 +1005,14 @@ pub struct GetPhoneProviderProtectionResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `GetPhoneTemplateResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetPhoneTemplateResponseContent {
-    /// `channel` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<String>,
-    /// `content` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<PhoneTemplateContent>,
-    /// `customizable` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customizable: Option<bool>,
-    /// `disabled` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `tenant` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
-    /// `type` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<PhoneTemplateNotificationTypeEnum>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetPhoneTemplateResponseContent` schema of the Management API: the same shape as [`PhoneTemplate`].
+pub type GetPhoneTemplateResponseContent = PhoneTemplate;
 
-/// The `GetRateLimitPolicyResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetRateLimitPolicyResponseContent {
-    /// `configuration` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub configuration: Option<RateLimitPolicyConfiguration>,
-    /// `consumer` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub consumer: Option<RateLimitPolicyConsumerEnum>,
-    /// `consumer_selector` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub consumer_selector: Option<String>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `resource` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<RateLimitPolicyResourceEnum>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetRateLimitPolicyResponseContent` schema of the Management API: the same shape as [`RateLimitPolicy`].
+pub type GetRateLimitPolicyResponseContent = RateLimitPolicy;
 
-/// The `GetRefreshTokenResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetRefreshTokenResponseContent {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<RefreshTokenDate>,
-    /// `device` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device: Option<RefreshTokenDevice>,
-    /// `expires_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub expires_at: Nullable<RefreshTokenDate>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `idle_expires_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub idle_expires_at: Nullable<RefreshTokenDate>,
-    /// `last_exchanged_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub last_exchanged_at: Nullable<RefreshTokenDate>,
-    /// `refresh_token_metadata` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub refresh_token_metadata: Nullable<RefreshTokenMetadata>,
-    /// `resource_servers` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_servers: Option<Vec<RefreshTokenResourceServer>>,
-    /// `rotating` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rotating: Option<bool>,
-    /// `session_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub session_id: Nullable<RefreshTokenSessionId>,
-    /// `user_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetRefreshTokenResponseContent` schema of the Management API: the same shape as [`RefreshTokenResponseContent`].
+pub type GetRefreshTokenResponseContent = RefreshTokenResponseContent;
 
 /// The `GetRefreshTokensPaginatedResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2534,80 +1029,8 @@ pub struct GetRefreshTokensPaginatedResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `GetResourceServerResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetResourceServerResponseContent {
-    /// `allow_offline_access` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_offline_access: Option<bool>,
-    /// `allow_online_access` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_online_access: Option<bool>,
-    /// `allow_online_access_with_ephemeral_sessions` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_online_access_with_ephemeral_sessions: Option<bool>,
-    /// `authorization_details` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub authorization_details: Nullable<Vec<serde_json::Value>>,
-    /// `authorization_policy` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub authorization_policy: Nullable<ResourceServerAuthorizationPolicy>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// `consent_policy` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub consent_policy: Nullable<ResourceServerConsentPolicyEnum>,
-    /// `enforce_policies` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enforce_policies: Option<bool>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `identifier` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identifier: Option<String>,
-    /// `is_system` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_system: Option<bool>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `proof_of_possession` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub proof_of_possession: Nullable<ResourceServerProofOfPossession>,
-    /// `scopes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<Vec<ResourceServerScope>>,
-    /// `signing_alg` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signing_alg: Option<SigningAlgorithmEnum>,
-    /// `signing_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signing_secret: Option<String>,
-    /// `skip_consent_for_verifiable_first_party_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_consent_for_verifiable_first_party_clients: Option<bool>,
-    /// `subject_type_authorization` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
-    /// `token_dialect` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_dialect: Option<ResourceServerTokenDialectResponseEnum>,
-    /// `token_encryption` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub token_encryption: Nullable<ResourceServerTokenEncryption>,
-    /// `token_lifetime` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_lifetime: Option<i64>,
-    /// `token_lifetime_for_web` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_lifetime_for_web: Option<i64>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetResourceServerResponseContent` schema of the Management API: the same shape as [`ResourceServer`].
+pub type GetResourceServerResponseContent = ResourceServer;
 
 /// The `GetRiskAssessmentsSettingsNewDeviceResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2633,50 +1056,11 @@ pub struct GetRiskAssessmentsSettingsResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `GetRoleResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetRoleResponseContent {
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetRoleResponseContent` schema of the Management API: the same shape as [`Role`].
+pub type GetRoleResponseContent = Role;
 
-/// The `GetRuleResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetRuleResponseContent {
-    /// `enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `order` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Number>,
-    /// `script` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub script: Option<String>,
-    /// `stage` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stage: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetRuleResponseContent` schema of the Management API: the same shape as [`Rule`].
+pub type GetRuleResponseContent = Rule;
 
 /// The `GetScimConfigurationDefaultMappingResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2690,155 +1074,20 @@ pub struct GetScimConfigurationDefaultMappingResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `GetScimConfigurationResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetScimConfigurationResponseContent {
-    /// `connection_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `connection_name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_name: Option<String>,
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `mapping` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mapping: Option<Vec<ScimMappingItem>>,
-    /// `strategy` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strategy: Option<String>,
-    /// `tenant_name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_name: Option<String>,
-    /// `updated_on` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_on: Option<String>,
-    /// `user_id_attribute` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id_attribute: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetScimConfigurationResponseContent` schema of the Management API: the same shape as [`ScimConfiguration`].
+pub type GetScimConfigurationResponseContent = ScimConfiguration;
 
 /// The `GetScimTokensResponseContent` schema of the Management API.
 pub type GetScimTokensResponseContent = Vec<ScimTokenItem>;
 
-/// The `GetSegmentResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetSegmentResponseContent {
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `rules` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rules: Option<Vec<SegmentRule>>,
-    /// `type` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<SegmentTypeEnum>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetSegmentResponseContent` schema of the Management API: the same shape as [`Segment`].
+pub type GetSegmentResponseContent = Segment;
 
-/// The `GetSelfServiceProfileResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetSelfServiceProfileResponseContent {
-    /// `allowed_strategies` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_strategies: Option<Vec<SelfServiceProfileAllowedStrategyEnum>>,
-    /// `branding` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub branding: Option<SelfServiceProfileBrandingProperties>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// `user_attribute_profile_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_attribute_profile_id: Option<String>,
-    /// `user_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_attributes: Option<Vec<SelfServiceProfileUserAttribute>>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetSelfServiceProfileResponseContent` schema of the Management API: the same shape as [`SelfServiceProfile`].
+pub type GetSelfServiceProfileResponseContent = SelfServiceProfile;
 
-/// The `GetSessionResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetSessionResponseContent {
-    /// `authenticated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub authenticated_at: Nullable<SessionDate>,
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<SessionAuthenticationSignals>,
-    /// `clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clients: Option<Vec<SessionClientMetadata>>,
-    /// `cookie` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cookie: Option<SessionCookieMetadata>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<SessionDate>,
-    /// `device` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device: Option<SessionDeviceMetadata>,
-    /// `expires_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub expires_at: Nullable<SessionDate>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `idle_expires_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub idle_expires_at: Nullable<SessionDate>,
-    /// `last_interacted_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub last_interacted_at: Nullable<SessionDate>,
-    /// `session_metadata` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub session_metadata: Nullable<SessionMetadata>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<SessionDate>,
-    /// `user_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetSessionResponseContent` schema of the Management API: the same shape as [`SessionResponseContent`].
+pub type GetSessionResponseContent = SessionResponseContent;
 
 /// The `GetSettingsResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2858,50 +1107,8 @@ pub struct GetSettingsResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `GetSigningKeysResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetSigningKeysResponseContent {
-    /// `cert` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cert: Option<String>,
-    /// `current` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current: Option<bool>,
-    /// `current_since` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_since: Option<SigningKeysDate>,
-    /// `current_until` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_until: Option<SigningKeysDate>,
-    /// `fingerprint` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fingerprint: Option<String>,
-    /// `kid` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kid: Option<String>,
-    /// `next` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next: Option<bool>,
-    /// `pkcs7` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pkcs7: Option<String>,
-    /// `previous` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub previous: Option<bool>,
-    /// `revoked` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revoked: Option<bool>,
-    /// `revoked_at` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revoked_at: Option<SigningKeysDate>,
-    /// `thumbprint` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thumbprint: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetSigningKeysResponseContent` schema of the Management API: the same shape as [`SigningKeys`].
+pub type GetSigningKeysResponseContent = SigningKeys;
 
 /// The `GetSupplementalSignalsResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3066,35 +1273,8 @@ pub struct GetTenantSettingsResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `GetTokenExchangeProfileResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetTokenExchangeProfileResponseContent {
-    /// `action_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action_id: Option<String>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `subject_token_type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject_token_type: Option<String>,
-    /// `type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<TokenExchangeProfileTypeEnum>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetTokenExchangeProfileResponseContent` schema of the Management API: the same shape as [`TokenExchangeProfileResponseContent`].
+pub type GetTokenExchangeProfileResponseContent = TokenExchangeProfileResponseContent;
 
 /// The `GetUniversalLoginTemplate` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3127,119 +1307,14 @@ impl Default for GetUniversalLoginTemplateResponseContent {
     }
 }
 
-/// The `GetUserAttributeProfileResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetUserAttributeProfileResponseContent {
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<UserAttributeProfileId>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<UserAttributeProfileName>,
-    /// `user_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_attributes: Option<UserAttributeProfileUserAttributes>,
-    /// `user_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<UserAttributeProfileUserId>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetUserAttributeProfileResponseContent` schema of the Management API: the same shape as [`UserAttributeProfile`].
+pub type GetUserAttributeProfileResponseContent = UserAttributeProfile;
 
-/// The `GetUserAttributeProfileTemplateResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetUserAttributeProfileTemplateResponseContent {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `template` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<UserAttributeProfileTemplate>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetUserAttributeProfileTemplateResponseContent` schema of the Management API: the same shape as [`UserAttributeProfileTemplateItem`].
+pub type GetUserAttributeProfileTemplateResponseContent = UserAttributeProfileTemplateItem;
 
-/// The `GetUserAuthenticationMethodResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetUserAuthenticationMethodResponseContent {
-    /// `aaguid` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aaguid: Option<String>,
-    /// `authentication_methods` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication_methods: Option<Vec<UserAuthenticationMethodProperties>>,
-    /// `confirmed` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub confirmed: Option<bool>,
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `credential_backed_up` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credential_backed_up: Option<bool>,
-    /// `credential_device_type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credential_device_type: Option<String>,
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `enrolled_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub enrolled_at: Nullable<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `identity_user_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity_user_id: Option<String>,
-    /// `key_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key_id: Option<String>,
-    /// `last_auth_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub last_auth_at: Nullable<String>,
-    /// `link_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub link_id: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `phone_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// `preferred_authentication_method` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preferred_authentication_method: Option<PreferredAuthenticationMethodEnum>,
-    /// `public_key` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_key: Option<String>,
-    /// `relying_party_identifier` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relying_party_identifier: Option<String>,
-    /// `transports` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transports: Option<Vec<String>>,
-    /// `type` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<AuthenticationMethodTypeEnum>,
-    /// `user_agent` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_agent: Option<String>,
-    /// `user_handle` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_handle: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetUserAuthenticationMethodResponseContent` schema of the Management API: the same shape as [`UserAuthenticationMethod`].
+pub type GetUserAuthenticationMethodResponseContent = UserAuthenticationMethod;
 
 /// The `GetUserGroupsPaginatedResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3284,149 +1359,14 @@ impl Default for GetUserGroupsResponseContent {
     }
 }
 
-/// The `GetUserResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetUserResponseContent {
-    /// `app_metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_metadata: Option<UserAppMetadataSchema>,
-    /// `blocked` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocked: Option<bool>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `email_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_verified: Option<bool>,
-    /// `family_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
-    /// `given_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
-    /// `identities` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identities: Option<Vec<UserIdentitySchema>>,
-    /// `last_ip` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_ip: Option<String>,
-    /// `last_login` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub last_login: Nullable<String>,
-    /// `last_password_reset` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub last_password_reset: Nullable<String>,
-    /// `logins_count` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logins_count: Option<i64>,
-    /// `multifactor` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub multifactor: Option<Vec<String>>,
-    /// `multifactor_last_modified` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub multifactor_last_modified: Nullable<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `nickname` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nickname: Option<String>,
-    /// `phone_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// `phone_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_verified: Option<bool>,
-    /// `picture` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub picture: Option<String>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// `user_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// `user_metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_metadata: Option<UserMetadataSchema>,
-    /// `username` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetUserResponseContent` schema of the Management API: the same shape as [`UserResponseSchema`].
+pub type GetUserResponseContent = UserResponseSchema;
 
-/// The `GetVariationResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetVariationResponseContent {
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `feature_flag_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub feature_flag_id: Option<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `overrides` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub overrides: Option<VariationOverridesMap>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetVariationResponseContent` schema of the Management API: the same shape as [`Variation`].
+pub type GetVariationResponseContent = Variation;
 
-/// The `GetVerifiableCredentialTemplateResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct GetVerifiableCredentialTemplateResponseContent {
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `custom_certificate_authority` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub custom_certificate_authority: Nullable<String>,
-    /// `dialect` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dialect: Option<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `presentation` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub presentation: Option<MdlPresentationRequest>,
-    /// `type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// `well_known_trusted_issuers` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub well_known_trusted_issuers: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `GetVerifiableCredentialTemplateResponseContent` schema of the Management API: the same shape as [`VerifiableCredentialTemplateResponse`].
+pub type GetVerifiableCredentialTemplateResponseContent = VerifiableCredentialTemplateResponse;
 
 /// The `Group` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

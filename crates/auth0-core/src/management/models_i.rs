@@ -22,73 +22,12 @@ pub struct Identity {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `IdentityProviderEnum` schema of the Management API.
-IdentityProviderEnum {
-Ad = "ad",
-Adfs = "adfs",
-Amazon = "amazon",
-Apple = "apple",
-Dropbox = "dropbox",
-Bitbucket = "bitbucket",
-Auth0Oidc = "auth0-oidc",
-Auth0 = "auth0",
-Baidu = "baidu",
-Bitly = "bitly",
-Box = "box",
-Custom = "custom",
-Daccount = "daccount",
-Dwolla = "dwolla",
-Email = "email",
-EvernoteSandbox = "evernote-sandbox",
-Evernote = "evernote",
-Exact = "exact",
-Facebook = "facebook",
-Fitbit = "fitbit",
-Github = "github",
-GoogleApps = "google-apps",
-GoogleOauth2 = "google-oauth2",
-Instagram = "instagram",
-Ip = "ip",
-Line = "line",
-Linkedin = "linkedin",
-Oauth1 = "oauth1",
-Oauth2 = "oauth2",
-Office365 = "office365",
-Oidc = "oidc",
-Okta = "okta",
-Paypal = "paypal",
-PaypalSandbox = "paypal-sandbox",
-Pingfederate = "pingfederate",
-Planningcenter = "planningcenter",
-SalesforceCommunity = "salesforce-community",
-SalesforceSandbox = "salesforce-sandbox",
-Salesforce = "salesforce",
-Samlp = "samlp",
-Sharepoint = "sharepoint",
-Shopify = "shopify",
-Shop = "shop",
-Sms = "sms",
-Soundcloud = "soundcloud",
-Thirtysevensignals = "thirtysevensignals",
-Twitter = "twitter",
-Untappd = "untappd",
-Vkontakte = "vkontakte",
-Waad = "waad",
-Weibo = "weibo",
-Windowslive = "windowslive",
-Wordpress = "wordpress",
-Yahoo = "yahoo",
-Yandex = "yandex",
-}
-}
+/// The `IdentityProviderEnum` schema of the Management API: the same shape as [`ConnectionIdentityProviderEnum`].
+pub type IdentityProviderEnum = ConnectionIdentityProviderEnum;
 
-open_enum! {
-/// The `IdentityProviderOnlyAuth0Enum` schema of the Management API.
-IdentityProviderOnlyAuth0Enum {
-Auth0 = "auth0",
-}
-}
+/// The `IdentityProviderOnlyAuth0Enum` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemDatabaseProviderEnum`].
+pub type IdentityProviderOnlyAuth0Enum =
+    EventStreamCloudEventUserCreatedObjectIdentitiesItemDatabaseProviderEnum;
 
 /// The `ImportEncryptionKeyRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -101,35 +40,8 @@ pub struct ImportEncryptionKeyRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ImportEncryptionKeyResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ImportEncryptionKeyResponseContent {
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `kid` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kid: Option<String>,
-    /// `parent_kid` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub parent_kid: Nullable<String>,
-    /// `public_key` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub public_key: Nullable<String>,
-    /// `state` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<EncryptionKeyState>,
-    /// `type` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<EncryptionKeyType>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ImportEncryptionKeyResponseContent` schema of the Management API: the same shape as [`EncryptionKey`].
+pub type ImportEncryptionKeyResponseContent = EncryptionKey;
 
 /// The `Integration` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -27,17 +27,8 @@ pub struct LinkUserIdentityRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `LinkedClientConfiguration` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LinkedClientConfiguration {
-    /// `client_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `LinkedClientConfiguration` schema of the Management API: the same shape as [`ConnectionEnabledClient`].
+pub type LinkedClientConfiguration = ConnectionEnabledClient;
 
 /// The `ListActionBindingsPaginatedResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -154,41 +145,8 @@ impl Default for ListAculsResponseContent {
     }
 }
 
-/// The `ListAculsResponseContentItem` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListAculsResponseContentItem {
-    /// `context_configuration` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub context_configuration: Nullable<AculContextConfiguration>,
-    /// `default_head_tags_disabled` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub default_head_tags_disabled: Nullable<bool>,
-    /// `filters` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub filters: Nullable<AculFilters>,
-    /// `head_tags` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub head_tags: Nullable<Vec<AculHeadTag>>,
-    /// `prompt` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prompt: Option<String>,
-    /// `rendering_mode` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rendering_mode: Option<AculRenderingModeEnum>,
-    /// `screen` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub screen: Option<String>,
-    /// `tenant` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
-    /// `use_page_template` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub use_page_template: Nullable<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ListAculsResponseContentItem` schema of the Management API: the same shape as [`GetAculResponseContent`].
+pub type ListAculsResponseContentItem = GetAculResponseContent;
 
 /// The `ListBrandingPhoneProvidersResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -908,29 +866,8 @@ impl Default for ListHooksResponseContent {
     }
 }
 
-/// The `ListLogOffsetPaginatedResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListLogOffsetPaginatedResponseContent {
-    /// `length` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub length: Option<serde_json::Number>,
-    /// `limit` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<serde_json::Number>,
-    /// `logs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logs: Option<Vec<Log>>,
-    /// `start` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<serde_json::Number>,
-    /// `total` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<serde_json::Number>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ListLogOffsetPaginatedResponseContent` schema of the Management API: the same shape as [`UserListLogOffsetPaginatedResponseContent`].
+pub type ListLogOffsetPaginatedResponseContent = UserListLogOffsetPaginatedResponseContent;
 
 /// The `ListLogResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1132,20 +1069,8 @@ pub struct ListOrganizationDiscoveryDomainsResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ListOrganizationGroupRolesResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListOrganizationGroupRolesResponseContent {
-    /// `next` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    /// `roles` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub roles: Option<Vec<Role>>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ListOrganizationGroupRolesResponseContent` schema of the Management API: the same shape as [`ListGroupRolesResponseContent`].
+pub type ListOrganizationGroupRolesResponseContent = ListGroupRolesResponseContent;
 
 /// The `ListOrganizationGroupsResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1216,20 +1141,9 @@ pub struct ListOrganizationMemberEffectiveRolesResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ListOrganizationMemberRoleSourceGroupsResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListOrganizationMemberRoleSourceGroupsResponseContent {
-    /// `groups` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
-    /// `next` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ListOrganizationMemberRoleSourceGroupsResponseContent` schema of the Management API: the same shape as [`ListOrganizationGroupsResponseContent`].
+pub type ListOrganizationMemberRoleSourceGroupsResponseContent =
+    ListOrganizationGroupsResponseContent;
 
 /// The `ListOrganizationMemberRolesOffsetPaginatedResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1334,41 +1248,13 @@ impl Default for ListOrganizationMembersResponseContent {
     }
 }
 
-/// The `ListOrganizationsOffsetPaginatedResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListOrganizationsOffsetPaginatedResponseContent {
-    /// `limit` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<serde_json::Number>,
-    /// `organizations` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organizations: Option<Vec<Organization>>,
-    /// `start` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<serde_json::Number>,
-    /// `total` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<serde_json::Number>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ListOrganizationsOffsetPaginatedResponseContent` schema of the Management API: the same shape as [`ListClientGrantOrganizationsOffsetPaginatedResponseContent`].
+pub type ListOrganizationsOffsetPaginatedResponseContent =
+    ListClientGrantOrganizationsOffsetPaginatedResponseContent;
 
-/// The `ListOrganizationsPaginatedResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListOrganizationsPaginatedResponseContent {
-    /// `next` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    /// `organizations` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organizations: Option<Vec<Organization>>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ListOrganizationsPaginatedResponseContent` schema of the Management API: the same shape as [`ListClientGrantOrganizationsPaginatedResponseContent`].
+pub type ListOrganizationsPaginatedResponseContent =
+    ListClientGrantOrganizationsPaginatedResponseContent;
 
 /// The `ListOrganizationsResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1477,20 +1363,8 @@ impl Default for ListResourceServerResponseContent {
     }
 }
 
-/// The `ListRoleGroupsResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListRoleGroupsResponseContent {
-    /// `groups` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
-    /// `next` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ListRoleGroupsResponseContent` schema of the Management API: the same shape as [`ListOrganizationGroupsResponseContent`].
+pub type ListRoleGroupsResponseContent = ListOrganizationGroupsResponseContent;
 
 /// The `ListRolePermissionsOffsetPaginatedResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1591,26 +1465,9 @@ impl Default for ListRoleUsersResponseContent {
     }
 }
 
-/// The `ListRolesOffsetPaginatedResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListRolesOffsetPaginatedResponseContent {
-    /// `limit` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<serde_json::Number>,
-    /// `roles` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub roles: Option<Vec<Role>>,
-    /// `start` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<serde_json::Number>,
-    /// `total` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<serde_json::Number>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ListRolesOffsetPaginatedResponseContent` schema of the Management API: the same shape as [`ListOrganizationMemberRolesOffsetPaginatedResponseContent`].
+pub type ListRolesOffsetPaginatedResponseContent =
+    ListOrganizationMemberRolesOffsetPaginatedResponseContent;
 
 /// The `ListRolesResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1858,17 +1715,8 @@ pub struct ListUserBlocksByIdentifierResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ListUserBlocksResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListUserBlocksResponseContent {
-    /// `blocked_for` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocked_for: Option<Vec<UserBlockIdentifier>>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ListUserBlocksResponseContent` schema of the Management API: the same shape as [`ListUserBlocksByIdentifierResponseContent`].
+pub type ListUserBlocksResponseContent = ListUserBlocksByIdentifierResponseContent;
 
 /// The `ListUserConnectedAccountsResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1915,20 +1763,9 @@ pub struct ListUserEffectivePermissionsResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `ListUserEffectiveRolesResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListUserEffectiveRolesResponseContent {
-    /// `next` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    /// `roles` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub roles: Option<Vec<UserEffectiveRole>>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ListUserEffectiveRolesResponseContent` schema of the Management API: the same shape as [`ListOrganizationMemberEffectiveRolesResponseContent`].
+pub type ListUserEffectiveRolesResponseContent =
+    ListOrganizationMemberEffectiveRolesResponseContent;
 
 /// The `ListUserGrantsOffsetPaginatedResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1970,26 +1807,9 @@ impl Default for ListUserGrantsResponseContent {
     }
 }
 
-/// The `ListUserOrganizationsOffsetPaginatedResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListUserOrganizationsOffsetPaginatedResponseContent {
-    /// `limit` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<serde_json::Number>,
-    /// `organizations` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organizations: Option<Vec<Organization>>,
-    /// `start` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<serde_json::Number>,
-    /// `total` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<serde_json::Number>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ListUserOrganizationsOffsetPaginatedResponseContent` schema of the Management API: the same shape as [`ListClientGrantOrganizationsOffsetPaginatedResponseContent`].
+pub type ListUserOrganizationsOffsetPaginatedResponseContent =
+    ListClientGrantOrganizationsOffsetPaginatedResponseContent;
 
 /// The `ListUserOrganizationsResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2054,41 +1874,12 @@ impl Default for ListUserPermissionsResponseContent {
     }
 }
 
-/// The `ListUserRoleSourceGroupsResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListUserRoleSourceGroupsResponseContent {
-    /// `groups` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<Group>>,
-    /// `next` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ListUserRoleSourceGroupsResponseContent` schema of the Management API: the same shape as [`ListOrganizationGroupsResponseContent`].
+pub type ListUserRoleSourceGroupsResponseContent = ListOrganizationGroupsResponseContent;
 
-/// The `ListUserRolesOffsetPaginatedResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ListUserRolesOffsetPaginatedResponseContent {
-    /// `limit` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<serde_json::Number>,
-    /// `roles` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub roles: Option<Vec<Role>>,
-    /// `start` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<serde_json::Number>,
-    /// `total` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<serde_json::Number>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ListUserRolesOffsetPaginatedResponseContent` schema of the Management API: the same shape as [`ListOrganizationMemberRolesOffsetPaginatedResponseContent`].
+pub type ListUserRolesOffsetPaginatedResponseContent =
+    ListOrganizationMemberRolesOffsetPaginatedResponseContent;
 
 /// The `ListUserRolesResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2420,12 +2211,8 @@ pub struct LogStreamDatadogSink {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `LogStreamEventBridgeEnum` schema of the Management API.
-LogStreamEventBridgeEnum {
-Eventbridge = "eventbridge",
-}
-}
+/// The `LogStreamEventBridgeEnum` schema of the Management API: the same shape as [`EventStreamEventBridgeDestinationTypeEnum`].
+pub type LogStreamEventBridgeEnum = EventStreamEventBridgeDestinationTypeEnum;
 
 /// The `LogStreamEventBridgeResponseSchema` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2490,47 +2277,8 @@ pub struct LogStreamEventBridgeSink {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `LogStreamEventBridgeSinkRegionEnum` schema of the Management API.
-LogStreamEventBridgeSinkRegionEnum {
-AfSouth1 = "af-south-1",
-ApEast1 = "ap-east-1",
-ApEast2 = "ap-east-2",
-ApNortheast1 = "ap-northeast-1",
-ApNortheast2 = "ap-northeast-2",
-ApNortheast3 = "ap-northeast-3",
-ApSouth1 = "ap-south-1",
-ApSouth2 = "ap-south-2",
-ApSoutheast1 = "ap-southeast-1",
-ApSoutheast2 = "ap-southeast-2",
-ApSoutheast3 = "ap-southeast-3",
-ApSoutheast4 = "ap-southeast-4",
-ApSoutheast5 = "ap-southeast-5",
-ApSoutheast6 = "ap-southeast-6",
-ApSoutheast7 = "ap-southeast-7",
-CaCentral1 = "ca-central-1",
-CaWest1 = "ca-west-1",
-EuCentral1 = "eu-central-1",
-EuCentral2 = "eu-central-2",
-EuNorth1 = "eu-north-1",
-EuSouth1 = "eu-south-1",
-EuSouth2 = "eu-south-2",
-EuWest1 = "eu-west-1",
-EuWest2 = "eu-west-2",
-EuWest3 = "eu-west-3",
-IlCentral1 = "il-central-1",
-MeCentral1 = "me-central-1",
-MeSouth1 = "me-south-1",
-MxCentral1 = "mx-central-1",
-SaEast1 = "sa-east-1",
-UsGovEast1 = "us-gov-east-1",
-UsGovWest1 = "us-gov-west-1",
-UsEast1 = "us-east-1",
-UsEast2 = "us-east-2",
-UsWest1 = "us-west-1",
-UsWest2 = "us-west-2",
-}
-}
+/// The `LogStreamEventBridgeSinkRegionEnum` schema of the Management API: the same shape as [`EventStreamEventBridgeAWSRegionEnum`].
+pub type LogStreamEventBridgeSinkRegionEnum = EventStreamEventBridgeAWSRegionEnum;
 
 open_enum! {
 /// The `LogStreamEventGridEnum` schema of the Management API.

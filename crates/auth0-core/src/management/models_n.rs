@@ -24,17 +24,8 @@ pub struct NativeSocialLogin {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `NativeSocialLoginApple` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct NativeSocialLoginApple {
-    /// `enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `NativeSocialLoginApple` schema of the Management API: the same shape as [`ConnectionEmailOtpAuthenticationMethod`].
+pub type NativeSocialLoginApple = ConnectionEmailOtpAuthenticationMethod;
 
 /// The `NativeSocialLoginApplePatch` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -48,53 +39,17 @@ pub struct NativeSocialLoginApplePatch {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `NativeSocialLoginFacebook` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct NativeSocialLoginFacebook {
-    /// `enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `NativeSocialLoginFacebook` schema of the Management API: the same shape as [`ConnectionEmailOtpAuthenticationMethod`].
+pub type NativeSocialLoginFacebook = ConnectionEmailOtpAuthenticationMethod;
 
-/// The `NativeSocialLoginFacebookPatch` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct NativeSocialLoginFacebookPatch {
-    /// `enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `NativeSocialLoginFacebookPatch` schema of the Management API: the same shape as [`NativeSocialLoginApplePatch`].
+pub type NativeSocialLoginFacebookPatch = NativeSocialLoginApplePatch;
 
-/// The `NativeSocialLoginGoogle` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct NativeSocialLoginGoogle {
-    /// `enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `NativeSocialLoginGoogle` schema of the Management API: the same shape as [`ConnectionEmailOtpAuthenticationMethod`].
+pub type NativeSocialLoginGoogle = ConnectionEmailOtpAuthenticationMethod;
 
-/// The `NativeSocialLoginGooglePatch` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct NativeSocialLoginGooglePatch {
-    /// `enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `NativeSocialLoginGooglePatch` schema of the Management API: the same shape as [`NativeSocialLoginApplePatch`].
+pub type NativeSocialLoginGooglePatch = NativeSocialLoginApplePatch;
 
 /// The `NativeSocialLoginPatch` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

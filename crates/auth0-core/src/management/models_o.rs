@@ -43,15 +43,8 @@ Full = "full",
 }
 }
 
-open_enum! {
-/// The `OrganizationAccessLevelEnumWithNull` schema of the Management API.
-OrganizationAccessLevelEnumWithNull {
-None = "none",
-Readonly = "readonly",
-Limited = "limited",
-Full = "full",
-}
-}
+/// The `OrganizationAccessLevelEnumWithNull` schema of the Management API: the same shape as [`OrganizationAccessLevelEnum`].
+pub type OrganizationAccessLevelEnumWithNull = OrganizationAccessLevelEnum;
 
 /// The `OrganizationAllConnectionPost` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -217,29 +210,8 @@ Verified = "verified",
 }
 }
 
-/// The `OrganizationEnabledConnection` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct OrganizationEnabledConnection {
-    /// `assign_membership_on_login` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assign_membership_on_login: Option<bool>,
-    /// `connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection: Option<OrganizationConnectionInformation>,
-    /// `connection_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `is_signup_enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_signup_enabled: Option<bool>,
-    /// `show_as_button` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub show_as_button: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `OrganizationEnabledConnection` schema of the Management API: the same shape as [`OrganizationConnection`].
+pub type OrganizationEnabledConnection = OrganizationConnection;
 
 /// The `OrganizationInvitation` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -384,11 +356,5 @@ pub struct OrganizationMemberRole {
 /// The `OrganizationMetadata` schema of the Management API.
 pub type OrganizationMetadata = std::collections::BTreeMap<String, Option<String>>;
 
-open_enum! {
-/// The `OrganizationUsageEnum` schema of the Management API.
-OrganizationUsageEnum {
-Deny = "deny",
-Allow = "allow",
-Require = "require",
-}
-}
+/// The `OrganizationUsageEnum` schema of the Management API: the same shape as [`ClientGrantOrganizationNullableUsageEnum`].
+pub type OrganizationUsageEnum = ClientGrantOrganizationNullableUsageEnum;

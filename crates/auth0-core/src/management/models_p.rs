@@ -62,13 +62,8 @@ En100k = "en_100k",
 }
 }
 
-open_enum! {
-/// The `PasswordIdenticalCharactersPolicyEnum` schema of the Management API.
-PasswordIdenticalCharactersPolicyEnum {
-Allow = "allow",
-Block = "block",
-}
-}
+/// The `PasswordIdenticalCharactersPolicyEnum` schema of the Management API: the same shape as [`ConnectionSignupBehaviorEnum`].
+pub type PasswordIdenticalCharactersPolicyEnum = ConnectionSignupBehaviorEnum;
 
 open_enum! {
 /// The `PasswordMaxLengthExceededPolicyEnum` schema of the Management API.
@@ -78,13 +73,8 @@ Error = "error",
 }
 }
 
-open_enum! {
-/// The `PasswordSequentialCharactersPolicyEnum` schema of the Management API.
-PasswordSequentialCharactersPolicyEnum {
-Allow = "allow",
-Block = "block",
-}
-}
+/// The `PasswordSequentialCharactersPolicyEnum` schema of the Management API: the same shape as [`ConnectionSignupBehaviorEnum`].
+pub type PasswordSequentialCharactersPolicyEnum = ConnectionSignupBehaviorEnum;
 
 /// The `PatchClientCredentialRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -98,44 +88,8 @@ pub struct PatchClientCredentialRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `PatchClientCredentialResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchClientCredentialResponseContent {
-    /// `alg` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alg: Option<ClientCredentialAlgorithmEnum>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `credential_type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credential_type: Option<ClientCredentialTypeEnum>,
-    /// `expires_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub expires_at: Nullable<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `kid` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kid: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `subject_dn` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject_dn: Option<String>,
-    /// `thumbprint_sha256` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thumbprint_sha256: Option<String>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `PatchClientCredentialResponseContent` schema of the Management API: the same shape as [`ClientCredential`].
+pub type PatchClientCredentialResponseContent = ClientCredential;
 
 /// The `PatchPhoneProviderProtectionRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -148,17 +102,8 @@ pub struct PatchPhoneProviderProtectionRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `PatchPhoneProviderProtectionResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchPhoneProviderProtectionResponseContent {
-    /// `type` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<PhoneProviderProtectionBackoffStrategyEnum>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `PatchPhoneProviderProtectionResponseContent` schema of the Management API: the same shape as [`GetPhoneProviderProtectionResponseContent`].
+pub type PatchPhoneProviderProtectionResponseContent = GetPhoneProviderProtectionResponseContent;
 
 /// The `PatchRateLimitPolicyConfigurationRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -198,12 +143,9 @@ pub struct PatchRateLimitPolicyConfigurationRequestContent1 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`PatchRateLimitPolicyConfigurationRequestContent`] (inline in the spec).
-PatchRateLimitPolicyConfigurationRequestContent1Action {
-Allow = "allow",
-}
-}
+/// A shape used inside [`PatchRateLimitPolicyConfigurationRequestContent`] (inline in the spec): the same shape as [`RateLimitPolicyConfiguration1Action`].
+pub type PatchRateLimitPolicyConfigurationRequestContent1Action =
+    RateLimitPolicyConfiguration1Action;
 
 /// A shape used inside [`PatchRateLimitPolicyConfigurationRequestContent`] (inline in the spec).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -218,13 +160,9 @@ pub struct PatchRateLimitPolicyConfigurationRequestContent2 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`PatchRateLimitPolicyConfigurationRequestContent`] (inline in the spec).
-PatchRateLimitPolicyConfigurationRequestContent2Action {
-Block = "block",
-Log = "log",
-}
-}
+/// A shape used inside [`PatchRateLimitPolicyConfigurationRequestContent`] (inline in the spec): the same shape as [`RateLimitPolicyConfiguration2Action`].
+pub type PatchRateLimitPolicyConfigurationRequestContent2Action =
+    RateLimitPolicyConfiguration2Action;
 
 /// A shape used inside [`PatchRateLimitPolicyConfigurationRequestContent`] (inline in the spec).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -241,12 +179,9 @@ pub struct PatchRateLimitPolicyConfigurationRequestContent3 {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// A shape used inside [`PatchRateLimitPolicyConfigurationRequestContent`] (inline in the spec).
-PatchRateLimitPolicyConfigurationRequestContent3Action {
-Redirect = "redirect",
-}
-}
+/// A shape used inside [`PatchRateLimitPolicyConfigurationRequestContent`] (inline in the spec): the same shape as [`RateLimitPolicyConfiguration3Action`].
+pub type PatchRateLimitPolicyConfigurationRequestContent3Action =
+    RateLimitPolicyConfiguration3Action;
 
 /// The `PatchRateLimitPolicyRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -259,17 +194,8 @@ pub struct PatchRateLimitPolicyRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `PatchSupplementalSignalsResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchSupplementalSignalsResponseContent {
-    /// `akamai_enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub akamai_enabled: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `PatchSupplementalSignalsResponseContent` schema of the Management API: the same shape as [`GetSupplementalSignalsResponseContent`].
+pub type PatchSupplementalSignalsResponseContent = GetSupplementalSignalsResponseContent;
 
 /// The `PermissionRequestPayload` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -383,13 +309,8 @@ impl Default for PhoneProviderCredentials {
     }
 }
 
-open_enum! {
-/// The `PhoneProviderDeliveryMethodEnum` schema of the Management API.
-PhoneProviderDeliveryMethodEnum {
-Text = "text",
-Voice = "voice",
-}
-}
+/// The `PhoneProviderDeliveryMethodEnum` schema of the Management API: the same shape as [`CustomProviderDeliveryMethodEnum`].
+pub type PhoneProviderDeliveryMethodEnum = CustomProviderDeliveryMethodEnum;
 
 open_enum! {
 /// The `PhoneProviderNameEnum` schema of the Management API.
@@ -546,44 +467,8 @@ pub struct PostClientCredentialRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `PostClientCredentialResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PostClientCredentialResponseContent {
-    /// `alg` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alg: Option<ClientCredentialAlgorithmEnum>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `credential_type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credential_type: Option<ClientCredentialTypeEnum>,
-    /// `expires_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub expires_at: Nullable<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `kid` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kid: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `subject_dn` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject_dn: Option<String>,
-    /// `thumbprint_sha256` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thumbprint_sha256: Option<String>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `PostClientCredentialResponseContent` schema of the Management API: the same shape as [`ClientCredential`].
+pub type PostClientCredentialResponseContent = ClientCredential;
 
 open_enum! {
 /// The `PostConnectionKeysAlgEnum` schema of the Management API.
@@ -875,18 +760,8 @@ pub struct PublicKeyCredential {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `PublicKeyCredentialAlgorithmEnum` schema of the Management API.
-PublicKeyCredentialAlgorithmEnum {
-RS256 = "RS256",
-RS384 = "RS384",
-PS256 = "PS256",
-}
-}
+/// The `PublicKeyCredentialAlgorithmEnum` schema of the Management API: the same shape as [`ClientCredentialAlgorithmEnum`].
+pub type PublicKeyCredentialAlgorithmEnum = ClientCredentialAlgorithmEnum;
 
-open_enum! {
-/// The `PublicKeyCredentialTypeEnum` schema of the Management API.
-PublicKeyCredentialTypeEnum {
-PublicKey = "public_key",
-}
-}
+/// The `PublicKeyCredentialTypeEnum` schema of the Management API: the same shape as [`DeviceCredentialPublicKeyTypeEnum`].
+pub type PublicKeyCredentialTypeEnum = DeviceCredentialPublicKeyTypeEnum;

@@ -281,16 +281,8 @@ pub struct RegenerateUsersRecoveryCodeResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `RegisterCimdClientRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RegisterCimdClientRequestContent {
-    /// `external_client_id` (required).
-    pub external_client_id: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `RegisterCimdClientRequestContent` schema of the Management API: the same shape as [`PreviewCimdMetadataRequestContent`].
+pub type RegisterCimdClientRequestContent = PreviewCimdMetadataRequestContent;
 
 /// The `RegisterCimdClientResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -324,35 +316,8 @@ pub struct ReplaceSynchronizedGroupsRequestContent {
 /// The `ResetPhoneTemplateRequestContent` schema of the Management API.
 pub type ResetPhoneTemplateRequestContent = serde_json::Value;
 
-/// The `ResetPhoneTemplateResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ResetPhoneTemplateResponseContent {
-    /// `channel` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<String>,
-    /// `content` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<PhoneTemplateContent>,
-    /// `customizable` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customizable: Option<bool>,
-    /// `disabled` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `tenant` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
-    /// `type` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<PhoneTemplateNotificationTypeEnum>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `ResetPhoneTemplateResponseContent` schema of the Management API: the same shape as [`PhoneTemplate`].
+pub type ResetPhoneTemplateResponseContent = PhoneTemplate;
 
 /// The `ResourceServer` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -563,15 +528,8 @@ Rfc9068ProfileAuthz = "rfc9068_profile_authz",
 }
 }
 
-open_enum! {
-/// The `ResourceServerTokenDialectSchemaEnum` schema of the Management API.
-ResourceServerTokenDialectSchemaEnum {
-AccessToken = "access_token",
-AccessTokenAuthz = "access_token_authz",
-Rfc9068Profile = "rfc9068_profile",
-Rfc9068ProfileAuthz = "rfc9068_profile_authz",
-}
-}
+/// The `ResourceServerTokenDialectSchemaEnum` schema of the Management API: the same shape as [`ResourceServerTokenDialectResponseEnum`].
+pub type ResourceServerTokenDialectSchemaEnum = ResourceServerTokenDialectResponseEnum;
 
 /// The `ResourceServerTokenEncryption` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -729,271 +687,17 @@ pub struct RollbackActionModuleRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `RollbackActionModuleResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RollbackActionModuleResponseContent {
-    /// `actions_using_module_total` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub actions_using_module_total: Option<i64>,
-    /// `all_changes_published` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub all_changes_published: Option<bool>,
-    /// `code` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `dependencies` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dependencies: Option<Vec<ActionModuleDependency>>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `latest_version` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latest_version: Option<ActionModuleVersionReference>,
-    /// `latest_version_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latest_version_number: Option<i64>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `secrets` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secrets: Option<Vec<ActionModuleSecret>>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `RollbackActionModuleResponseContent` schema of the Management API: the same shape as [`CreateActionModuleResponseContent`].
+pub type RollbackActionModuleResponseContent = CreateActionModuleResponseContent;
 
-/// The `RotateClientSecretResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RotateClientSecretResponseContent {
-    /// `addons` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub addons: Option<ClientAddons>,
-    /// `allowed_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_clients: Option<Vec<String>>,
-    /// `allowed_logout_urls` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_logout_urls: Option<Vec<String>>,
-    /// `allowed_origins` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_origins: Option<Vec<String>>,
-    /// `app_type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_type: Option<ClientAppTypeEnum>,
-    /// `async_approval_notification_channels` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub async_approval_notification_channels:
-        Option<ClientAsyncApprovalNotificationsChannelsAPIPostConfiguration>,
-    /// `callbacks` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub callbacks: Option<Vec<String>>,
-    /// `client_aliases` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_aliases: Option<Vec<String>>,
-    /// `client_authentication_methods` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_authentication_methods: Nullable<ClientAuthenticationMethod>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// `client_metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_metadata: Option<ClientMetadata>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
-    /// `compliance_level` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub compliance_level: Nullable<ClientComplianceLevelEnum>,
-    /// `cross_origin_authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cross_origin_authentication: Option<bool>,
-    /// `cross_origin_loc` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cross_origin_loc: Option<String>,
-    /// `custom_login_page` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_login_page: Option<String>,
-    /// `custom_login_page_on` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_login_page_on: Option<bool>,
-    /// `custom_login_page_preview` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_login_page_preview: Option<String>,
-    /// `default_organization` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub default_organization: Nullable<ClientDefaultOrganization>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `encryption_key` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub encryption_key: Nullable<ClientEncryptionKey>,
-    /// `express_configuration` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub express_configuration: Option<ExpressConfiguration>,
-    /// `external_client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_client_id: Option<String>,
-    /// `external_metadata_created_by` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_metadata_created_by: Option<ClientExternalMetadataCreatedByEnum>,
-    /// `external_metadata_type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_metadata_type: Option<ClientExternalMetadataTypeEnum>,
-    /// `fedcm_login` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fedcm_login: Option<FedCMLogin>,
-    /// `form_template` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub form_template: Option<String>,
-    /// `global` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub global: Option<bool>,
-    /// `grant_types` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grant_types: Option<Vec<String>>,
-    /// `initiate_login_uri` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initiate_login_uri: Option<String>,
-    /// `is_first_party` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_first_party: Option<bool>,
-    /// `is_token_endpoint_ip_header_trusted` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_token_endpoint_ip_header_trusted: Option<bool>,
-    /// `jwks_uri` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jwks_uri: Option<String>,
-    /// `jwt_configuration` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jwt_configuration: Option<ClientJwtConfiguration>,
-    /// `logo_uri` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_uri: Option<String>,
-    /// `mobile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mobile: Option<ClientMobile>,
-    /// `my_organization_configuration` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub my_organization_configuration: Option<ClientMyOrganizationResponseConfiguration>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `native_social_login` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub native_social_login: Option<NativeSocialLogin>,
-    /// `oidc_conformant` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oidc_conformant: Option<bool>,
-    /// `oidc_logout` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oidc_logout: Option<ClientOIDCBackchannelLogoutSettings>,
-    /// `organization_discovery_methods` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_discovery_methods: Option<Vec<ClientOrganizationDiscoveryEnum>>,
-    /// `organization_require_behavior` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_require_behavior: Option<ClientOrganizationRequireBehaviorEnum>,
-    /// `organization_usage` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_usage: Option<ClientOrganizationUsageEnum>,
-    /// `par_request_expiry` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub par_request_expiry: Nullable<i64>,
-    /// `redirection_policy` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirection_policy: Option<ClientRedirectionPolicyEnum>,
-    /// `refresh_token` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub refresh_token: Nullable<ClientRefreshTokenConfiguration>,
-    /// `require_proof_of_possession` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require_proof_of_possession: Option<bool>,
-    /// `require_pushed_authorization_requests` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require_pushed_authorization_requests: Option<bool>,
-    /// `resource_server_identifier` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_server_identifier: Option<String>,
-    /// `session_transfer` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub session_transfer: Nullable<ClientSessionTransferConfiguration>,
-    /// `signed_request_object` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signed_request_object: Option<ClientSignedRequestObjectWithCredentialId>,
-    /// `signing_keys` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub signing_keys: Nullable<ClientSigningKeys>,
-    /// `skip_non_verifiable_callback_uri_confirmation_prompt` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_non_verifiable_callback_uri_confirmation_prompt: Option<bool>,
-    /// `sso` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sso: Option<bool>,
-    /// `sso_disabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sso_disabled: Option<bool>,
-    /// `tenant` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
-    /// `third_party_security_mode` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub third_party_security_mode: Option<ClientThirdPartySecurityModeEnum>,
-    /// `token_endpoint_auth_method` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_endpoint_auth_method: Option<ClientTokenEndpointAuthMethodEnum>,
-    /// `token_exchange` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_exchange: Option<ClientTokenExchangeConfiguration>,
-    /// `token_quota` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_quota: Option<TokenQuota>,
-    /// `token_vault_privileged_access` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_vault_privileged_access: Option<ClientTokenVaultPrivilegedAccessWithCredentialId>,
-    /// `web_origins` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub web_origins: Option<Vec<String>>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `RotateClientSecretResponseContent` schema of the Management API: the same shape as [`Client`].
+pub type RotateClientSecretResponseContent = Client;
 
-/// The `RotateConnectionKeysRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RotateConnectionKeysRequestContent {
-    /// `signing_alg` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signing_alg: Option<RotateConnectionKeysSigningAlgEnum>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `RotateConnectionKeysRequestContent` schema of the Management API: the same shape as [`PostConnectionKeysRequestContent`].
+pub type RotateConnectionKeysRequestContent = PostConnectionKeysRequestContent;
 
-open_enum! {
-/// The `RotateConnectionKeysSigningAlgEnum` schema of the Management API.
-RotateConnectionKeysSigningAlgEnum {
-RS256 = "RS256",
-RS384 = "RS384",
-RS512 = "RS512",
-PS256 = "PS256",
-PS384 = "PS384",
-ES256 = "ES256",
-ES384 = "ES384",
-}
-}
+/// The `RotateConnectionKeysSigningAlgEnum` schema of the Management API: the same shape as [`PostConnectionKeysAlgEnum`].
+pub type RotateConnectionKeysSigningAlgEnum = PostConnectionKeysAlgEnum;
 
 /// The `RotateConnectionsKeysResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1031,20 +735,8 @@ pub struct RotateConnectionsKeysResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `RotateSigningKeysResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RotateSigningKeysResponseContent {
-    /// `cert` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cert: Option<String>,
-    /// `kid` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kid: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `RotateSigningKeysResponseContent` schema of the Management API: the same shape as [`RevokedSigningKeysResponseContent`].
+pub type RotateSigningKeysResponseContent = RevokedSigningKeysResponseContent;
 
 /// The `Rule` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

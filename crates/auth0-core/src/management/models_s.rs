@@ -316,47 +316,8 @@ impl Default for SegmentMatchExpression {
     }
 }
 
-/// The `SegmentNotMatchConditions` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SegmentNotMatchConditions {
-    /// `browser` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub browser: Option<SegmentMatchExpression>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<SegmentMatchExpression>,
-    /// `connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection: Option<SegmentMatchExpression>,
-    /// `connection_type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_type: Option<SegmentMatchExpression>,
-    /// `country` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<SegmentMatchExpression>,
-    /// `device_type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_type: Option<SegmentMatchExpression>,
-    /// `domain` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<SegmentMatchExpression>,
-    /// `organization_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_id: Option<SegmentMatchExpression>,
-    /// `platform` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub platform: Option<SegmentMatchExpression>,
-    /// `region` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<SegmentMatchExpression>,
-    /// `user_agent` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_agent: Option<SegmentMatchExpression>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `SegmentNotMatchConditions` schema of the Management API: the same shape as [`SegmentMatchConditions`].
+pub type SegmentNotMatchConditions = SegmentMatchConditions;
 
 /// The `SegmentRule` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -393,13 +354,8 @@ Auth0 = "auth0",
 }
 }
 
-open_enum! {
-/// The `SegmentTypeFilterEnum` schema of the Management API.
-SegmentTypeFilterEnum {
-Auth0 = "auth0",
-SelfValue = "self",
-}
-}
+/// The `SegmentTypeFilterEnum` schema of the Management API: the same shape as [`FeatureFlagTypeEnum`].
+pub type SegmentTypeFilterEnum = FeatureFlagTypeEnum;
 
 /// The `SelfServiceProfile` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -558,14 +514,9 @@ pub struct SelfServiceProfileSsoTicketDomainAliasesConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `SelfServiceProfileSsoTicketDomainVerificationEnum` schema of the Management API.
-SelfServiceProfileSsoTicketDomainVerificationEnum {
-None = "none",
-Optional = "optional",
-Required = "required",
-}
-}
+/// The `SelfServiceProfileSsoTicketDomainVerificationEnum` schema of the Management API: the same shape as [`ConnectionProfileOrganizationAssignMembershipOnLoginEnum`].
+pub type SelfServiceProfileSsoTicketDomainVerificationEnum =
+    ConnectionProfileOrganizationAssignMembershipOnLoginEnum;
 
 /// The `SelfServiceProfileSsoTicketEnabledFeatures` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -780,24 +731,8 @@ pub struct SessionCookieSchema {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `SessionDate` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum SessionDate {
-    /// The `String` shape.
-    String(String),
-    /// The `Object` shape.
-    Object(serde_json::Map<String, serde_json::Value>),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for SessionDate {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `SessionDate` schema of the Management API: the same shape as [`BrandingPageBackground`].
+pub type SessionDate = BrandingPageBackground;
 
 /// The `SessionDeviceMetadata` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -891,17 +826,8 @@ pub struct SetCustomSigningKeysRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `SetCustomSigningKeysResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SetCustomSigningKeysResponseContent {
-    /// `keys` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keys: Option<Vec<CustomSigningKeyJWK>>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `SetCustomSigningKeysResponseContent` schema of the Management API: the same shape as [`GetCustomSigningKeysResponseContent`].
+pub type SetCustomSigningKeysResponseContent = GetCustomSigningKeysResponseContent;
 
 /// The `SetDefaultCustomDomainRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -914,100 +840,11 @@ pub struct SetDefaultCustomDomainRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `SetEmailTemplateRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SetEmailTemplateRequestContent {
-    /// `body` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub body: Nullable<String>,
-    /// `enabled` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub enabled: Nullable<bool>,
-    /// `from` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub from: Nullable<String>,
-    /// `includeEmailInRedirect` (optional).
-    #[serde(
-        rename = "includeEmailInRedirect",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub include_email_in_redirect: Option<bool>,
-    /// `resultUrl` (nullable).
-    #[serde(
-        rename = "resultUrl",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
-    pub result_url: Nullable<String>,
-    /// `subject` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub subject: Nullable<String>,
-    /// `syntax` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub syntax: Nullable<String>,
-    /// `template` (required).
-    pub template: EmailTemplateNameEnum,
-    /// `urlLifetimeInSeconds` (nullable).
-    #[serde(
-        rename = "urlLifetimeInSeconds",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
-    pub url_lifetime_in_seconds: Nullable<serde_json::Number>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `SetEmailTemplateRequestContent` schema of the Management API: the same shape as [`CreateEmailTemplateRequestContent`].
+pub type SetEmailTemplateRequestContent = CreateEmailTemplateRequestContent;
 
-/// The `SetEmailTemplateResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SetEmailTemplateResponseContent {
-    /// `body` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub body: Nullable<String>,
-    /// `enabled` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub enabled: Nullable<bool>,
-    /// `from` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub from: Nullable<String>,
-    /// `includeEmailInRedirect` (optional).
-    #[serde(
-        rename = "includeEmailInRedirect",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub include_email_in_redirect: Option<bool>,
-    /// `resultUrl` (nullable).
-    #[serde(
-        rename = "resultUrl",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
-    pub result_url: Nullable<String>,
-    /// `subject` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub subject: Nullable<String>,
-    /// `syntax` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub syntax: Nullable<String>,
-    /// `template` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<EmailTemplateNameEnum>,
-    /// `urlLifetimeInSeconds` (nullable).
-    #[serde(
-        rename = "urlLifetimeInSeconds",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
-    pub url_lifetime_in_seconds: Nullable<serde_json::Number>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `SetEmailTemplateResponseContent` schema of the Management API: the same shape as [`CreateEmailTemplateResponseContent`].
+pub type SetEmailTemplateResponseContent = CreateEmailTemplateResponseContent;
 
 /// The `SetGuardianFactorDuoSettingsRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1027,23 +864,8 @@ pub struct SetGuardianFactorDuoSettingsRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `SetGuardianFactorDuoSettingsResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SetGuardianFactorDuoSettingsResponseContent {
-    /// `host` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    /// `ikey` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ikey: Option<String>,
-    /// `skey` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skey: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `SetGuardianFactorDuoSettingsResponseContent` schema of the Management API: the same shape as [`GetGuardianFactorDuoSettingsResponseContent`].
+pub type SetGuardianFactorDuoSettingsResponseContent = GetGuardianFactorDuoSettingsResponseContent;
 
 /// The `SetGuardianFactorPhoneMessageTypesRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1056,17 +878,9 @@ pub struct SetGuardianFactorPhoneMessageTypesRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `SetGuardianFactorPhoneMessageTypesResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SetGuardianFactorPhoneMessageTypesResponseContent {
-    /// `message_types` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message_types: Option<Vec<GuardianFactorPhoneFactorMessageTypeEnum>>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `SetGuardianFactorPhoneMessageTypesResponseContent` schema of the Management API: the same shape as [`GetGuardianFactorPhoneMessageTypesResponseContent`].
+pub type SetGuardianFactorPhoneMessageTypesResponseContent =
+    GetGuardianFactorPhoneMessageTypesResponseContent;
 
 /// The `SetGuardianFactorPhoneTemplatesRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1081,20 +895,9 @@ pub struct SetGuardianFactorPhoneTemplatesRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `SetGuardianFactorPhoneTemplatesResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SetGuardianFactorPhoneTemplatesResponseContent {
-    /// `enrollment_message` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enrollment_message: Option<String>,
-    /// `verification_message` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification_message: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `SetGuardianFactorPhoneTemplatesResponseContent` schema of the Management API: the same shape as [`GetGuardianFactorPhoneTemplatesResponseContent`].
+pub type SetGuardianFactorPhoneTemplatesResponseContent =
+    GetGuardianFactorPhoneTemplatesResponseContent;
 
 /// The `SetGuardianFactorRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1107,45 +910,16 @@ pub struct SetGuardianFactorRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `SetGuardianFactorResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SetGuardianFactorResponseContent {
-    /// `enabled` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `SetGuardianFactorResponseContent` schema of the Management API: the same shape as [`GetRiskAssessmentsSettingsResponseContent`].
+pub type SetGuardianFactorResponseContent = GetRiskAssessmentsSettingsResponseContent;
 
-/// The `SetGuardianFactorSmsTemplatesRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SetGuardianFactorSmsTemplatesRequestContent {
-    /// `enrollment_message` (required).
-    pub enrollment_message: String,
-    /// `verification_message` (required).
-    pub verification_message: String,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `SetGuardianFactorSmsTemplatesRequestContent` schema of the Management API: the same shape as [`SetGuardianFactorPhoneTemplatesRequestContent`].
+pub type SetGuardianFactorSmsTemplatesRequestContent =
+    SetGuardianFactorPhoneTemplatesRequestContent;
 
-/// The `SetGuardianFactorSmsTemplatesResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SetGuardianFactorSmsTemplatesResponseContent {
-    /// `enrollment_message` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enrollment_message: Option<String>,
-    /// `verification_message` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification_message: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `SetGuardianFactorSmsTemplatesResponseContent` schema of the Management API: the same shape as [`GetGuardianFactorPhoneTemplatesResponseContent`].
+pub type SetGuardianFactorSmsTemplatesResponseContent =
+    GetGuardianFactorPhoneTemplatesResponseContent;
 
 /// The `SetGuardianFactorsProviderPhoneRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1158,17 +932,9 @@ pub struct SetGuardianFactorsProviderPhoneRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `SetGuardianFactorsProviderPhoneResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SetGuardianFactorsProviderPhoneResponseContent {
-    /// `provider` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<GuardianFactorsProviderSmsProviderEnum>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `SetGuardianFactorsProviderPhoneResponseContent` schema of the Management API: the same shape as [`GetGuardianFactorsProviderPhoneResponseContent`].
+pub type SetGuardianFactorsProviderPhoneResponseContent =
+    GetGuardianFactorsProviderPhoneResponseContent;
 
 /// The `SetGuardianFactorsProviderPhoneTwilioRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1191,26 +957,9 @@ pub struct SetGuardianFactorsProviderPhoneTwilioRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `SetGuardianFactorsProviderPhoneTwilioResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SetGuardianFactorsProviderPhoneTwilioResponseContent {
-    /// `auth_token` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub auth_token: Nullable<String>,
-    /// `from` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub from: Nullable<String>,
-    /// `messaging_service_sid` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub messaging_service_sid: Nullable<String>,
-    /// `sid` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub sid: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `SetGuardianFactorsProviderPhoneTwilioResponseContent` schema of the Management API: the same shape as [`GetGuardianFactorsProviderPhoneTwilioResponseContent`].
+pub type SetGuardianFactorsProviderPhoneTwilioResponseContent =
+    GetGuardianFactorsProviderPhoneTwilioResponseContent;
 
 /// The `SetGuardianFactorsProviderPushNotificationApnsRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1288,17 +1037,9 @@ pub struct SetGuardianFactorsProviderPushNotificationRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `SetGuardianFactorsProviderPushNotificationResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SetGuardianFactorsProviderPushNotificationResponseContent {
-    /// `provider` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<GuardianFactorsProviderPushNotificationProviderDataEnum>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `SetGuardianFactorsProviderPushNotificationResponseContent` schema of the Management API: the same shape as [`GetGuardianFactorsProviderPushNotificationResponseContent`].
+pub type SetGuardianFactorsProviderPushNotificationResponseContent =
+    GetGuardianFactorsProviderPushNotificationResponseContent;
 
 /// The `SetGuardianFactorsProviderPushNotificationSnsRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1324,94 +1065,25 @@ pub struct SetGuardianFactorsProviderPushNotificationSnsRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `SetGuardianFactorsProviderPushNotificationSnsResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SetGuardianFactorsProviderPushNotificationSnsResponseContent {
-    /// `aws_access_key_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub aws_access_key_id: Nullable<String>,
-    /// `aws_region` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub aws_region: Nullable<String>,
-    /// `aws_secret_access_key` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub aws_secret_access_key: Nullable<String>,
-    /// `sns_apns_platform_application_arn` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub sns_apns_platform_application_arn: Nullable<String>,
-    /// `sns_gcm_platform_application_arn` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub sns_gcm_platform_application_arn: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `SetGuardianFactorsProviderPushNotificationSnsResponseContent` schema of the Management API: the same shape as [`GetGuardianFactorsProviderSnsResponseContent`].
+pub type SetGuardianFactorsProviderPushNotificationSnsResponseContent =
+    GetGuardianFactorsProviderSnsResponseContent;
 
-/// The `SetGuardianFactorsProviderSmsRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SetGuardianFactorsProviderSmsRequestContent {
-    /// `provider` (required).
-    pub provider: GuardianFactorsProviderSmsProviderEnum,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `SetGuardianFactorsProviderSmsRequestContent` schema of the Management API: the same shape as [`SetGuardianFactorsProviderPhoneRequestContent`].
+pub type SetGuardianFactorsProviderSmsRequestContent =
+    SetGuardianFactorsProviderPhoneRequestContent;
 
-/// The `SetGuardianFactorsProviderSmsResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SetGuardianFactorsProviderSmsResponseContent {
-    /// `provider` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<GuardianFactorsProviderSmsProviderEnum>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `SetGuardianFactorsProviderSmsResponseContent` schema of the Management API: the same shape as [`GetGuardianFactorsProviderPhoneResponseContent`].
+pub type SetGuardianFactorsProviderSmsResponseContent =
+    GetGuardianFactorsProviderPhoneResponseContent;
 
-/// The `SetGuardianFactorsProviderSmsTwilioRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SetGuardianFactorsProviderSmsTwilioRequestContent {
-    /// `auth_token` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub auth_token: Nullable<String>,
-    /// `from` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub from: Nullable<String>,
-    /// `messaging_service_sid` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub messaging_service_sid: Nullable<String>,
-    /// `sid` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub sid: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `SetGuardianFactorsProviderSmsTwilioRequestContent` schema of the Management API: the same shape as [`SetGuardianFactorsProviderPhoneTwilioRequestContent`].
+pub type SetGuardianFactorsProviderSmsTwilioRequestContent =
+    SetGuardianFactorsProviderPhoneTwilioRequestContent;
 
-/// The `SetGuardianFactorsProviderSmsTwilioResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SetGuardianFactorsProviderSmsTwilioResponseContent {
-    /// `auth_token` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub auth_token: Nullable<String>,
-    /// `from` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub from: Nullable<String>,
-    /// `messaging_service_sid` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub messaging_service_sid: Nullable<String>,
-    /// `sid` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub sid: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `SetGuardianFactorsProviderSmsTwilioResponseContent` schema of the Management API: the same shape as [`GetGuardianFactorsProviderPhoneTwilioResponseContent`].
+pub type SetGuardianFactorsProviderSmsTwilioResponseContent =
+    GetGuardianFactorsProviderPhoneTwilioResponseContent;
 
 /// The `SetGuardianPoliciesRequestContent` schema of the Management API.
 pub type SetGuardianPoliciesRequestContent = Vec<MFAPolicyEnum>;
@@ -1419,53 +1091,11 @@ pub type SetGuardianPoliciesRequestContent = Vec<MFAPolicyEnum>;
 /// The `SetGuardianPoliciesResponseContent` schema of the Management API.
 pub type SetGuardianPoliciesResponseContent = Vec<MFAPolicyEnum>;
 
-/// The `SetNetworkAclRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SetNetworkAclRequestContent {
-    /// `active` (required).
-    pub active: bool,
-    /// `description` (required).
-    pub description: String,
-    /// `priority` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<serde_json::Number>,
-    /// `rule` (required).
-    pub rule: NetworkAclRule,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `SetNetworkAclRequestContent` schema of the Management API: the same shape as [`CreateNetworkAclRequestContent`].
+pub type SetNetworkAclRequestContent = CreateNetworkAclRequestContent;
 
-/// The `SetNetworkAclsResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SetNetworkAclsResponseContent {
-    /// `active` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
-    /// `created_at` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `priority` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<serde_json::Number>,
-    /// `rule` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule: Option<NetworkAclRule>,
-    /// `updated_at` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `SetNetworkAclsResponseContent` schema of the Management API: the same shape as [`NetworkAclsResponseContent`].
+pub type SetNetworkAclsResponseContent = NetworkAclsResponseContent;
 
 /// The `SetPartialsRequestContent` schema of the Management API.
 pub type SetPartialsRequestContent = serde_json::Map<String, serde_json::Value>;
@@ -1638,24 +1268,8 @@ pub struct SigningKeys {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `SigningKeysDate` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum SigningKeysDate {
-    /// The `String` shape.
-    String(String),
-    /// The `Object` shape.
-    Object(serde_json::Map<String, serde_json::Value>),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for SigningKeysDate {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `SigningKeysDate` schema of the Management API: the same shape as [`BrandingPageBackground`].
+pub type SigningKeysDate = BrandingPageBackground;
 
 /// The `SignupSchema` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1678,17 +1292,8 @@ Inactive = "inactive",
 }
 }
 
-/// The `SignupVerification` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SignupVerification {
-    /// `active` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `SignupVerification` schema of the Management API: the same shape as [`ConnectionFederatedConnectionsAccessTokens`].
+pub type SignupVerification = ConnectionFederatedConnectionsAccessTokens;
 
 /// The `SignupVerified` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1712,93 +1317,8 @@ Device = "device",
 }
 }
 
-open_enum! {
-/// The `SupportedLocales` schema of the Management API.
-SupportedLocales {
-Am = "am",
-Ar = "ar",
-ArEG = "ar-EG",
-ArSA = "ar-SA",
-Az = "az",
-Bg = "bg",
-Bn = "bn",
-Bs = "bs",
-CaES = "ca-ES",
-Cnr = "cnr",
-Cs = "cs",
-Cy = "cy",
-Da = "da",
-De = "de",
-El = "el",
-En = "en",
-EnCA = "en-CA",
-Es = "es",
-Es419 = "es-419",
-EsAR = "es-AR",
-EsMX = "es-MX",
-Et = "et",
-EuES = "eu-ES",
-Fa = "fa",
-Fi = "fi",
-Fr = "fr",
-FrCA = "fr-CA",
-FrFR = "fr-FR",
-GlES = "gl-ES",
-Gu = "gu",
-He = "he",
-Hi = "hi",
-Hr = "hr",
-Hu = "hu",
-Hy = "hy",
-Id = "id",
-Is = "is",
-It = "it",
-Ja = "ja",
-Ka = "ka",
-Kk = "kk",
-Kn = "kn",
-Ko = "ko",
-Lt = "lt",
-Lv = "lv",
-Mk = "mk",
-Ml = "ml",
-Mn = "mn",
-Mr = "mr",
-Ms = "ms",
-My = "my",
-Nb = "nb",
-Nl = "nl",
-Nn = "nn",
-No = "no",
-Pa = "pa",
-Pl = "pl",
-Pt = "pt",
-PtBR = "pt-BR",
-PtPT = "pt-PT",
-Ro = "ro",
-Ru = "ru",
-Sk = "sk",
-Sl = "sl",
-So = "so",
-Sq = "sq",
-Sr = "sr",
-Sv = "sv",
-Sw = "sw",
-Ta = "ta",
-Te = "te",
-Th = "th",
-Tl = "tl",
-Tr = "tr",
-Uk = "uk",
-Ur = "ur",
-Vi = "vi",
-Zgh = "zgh",
-ZhCN = "zh-CN",
-ZhHK = "zh-HK",
-ZhMO = "zh-MO",
-ZhTW = "zh-TW",
-}
-}
+/// The `SupportedLocales` schema of the Management API: the same shape as [`PromptLanguageEnum`].
+pub type SupportedLocales = PromptLanguageEnum;
 
 /// The `SuspiciousIPThrottlingAllowlist` schema of the Management API.
 pub type SuspiciousIPThrottlingAllowlist = Vec<SuspiciousIPThrottlingAllowlistItem>;
@@ -1821,28 +1341,11 @@ pub struct SuspiciousIPThrottlingPreLoginStage {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `SuspiciousIPThrottlingPreUserRegistrationStage` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SuspiciousIPThrottlingPreUserRegistrationStage {
-    /// `max_attempts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_attempts: Option<i64>,
-    /// `rate` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rate: Option<i64>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `SuspiciousIPThrottlingPreUserRegistrationStage` schema of the Management API: the same shape as [`SuspiciousIPThrottlingPreLoginStage`].
+pub type SuspiciousIPThrottlingPreUserRegistrationStage = SuspiciousIPThrottlingPreLoginStage;
 
-open_enum! {
-/// The `SuspiciousIPThrottlingShieldsEnum` schema of the Management API.
-SuspiciousIPThrottlingShieldsEnum {
-Block = "block",
-AdminNotification = "admin_notification",
-}
-}
+/// The `SuspiciousIPThrottlingShieldsEnum` schema of the Management API: the same shape as [`BreachedPasswordDetectionPreChangePasswordShieldsEnum`].
+pub type SuspiciousIPThrottlingShieldsEnum = BreachedPasswordDetectionPreChangePasswordShieldsEnum;
 
 /// The `SuspiciousIPThrottlingStage` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1872,14 +1375,5 @@ Selected = "selected",
 }
 }
 
-/// The `SynchronizedGroupPayload` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SynchronizedGroupPayload {
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `SynchronizedGroupPayload` schema of the Management API: the same shape as [`AculClientFilterById`].
+pub type SynchronizedGroupPayload = AculClientFilterById;

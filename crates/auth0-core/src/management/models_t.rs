@@ -41,13 +41,8 @@ Deny = "deny",
 }
 }
 
-open_enum! {
-/// The `TenantSettingsCountryCodesModeResponse` schema of the Management API.
-TenantSettingsCountryCodesModeResponse {
-Allow = "allow",
-Deny = "deny",
-}
-}
+/// The `TenantSettingsCountryCodesModeResponse` schema of the Management API: the same shape as [`TenantSettingsCountryCodesMode`].
+pub type TenantSettingsCountryCodesModeResponse = TenantSettingsCountryCodesMode;
 
 /// The `TenantSettingsCountryCodesResponse` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -87,13 +82,8 @@ Digits = "digits",
 }
 }
 
-open_enum! {
-/// The `TenantSettingsDynamicClientRegistrationSecurityMode` schema of the Management API.
-TenantSettingsDynamicClientRegistrationSecurityMode {
-Strict = "strict",
-Permissive = "permissive",
-}
-}
+/// The `TenantSettingsDynamicClientRegistrationSecurityMode` schema of the Management API: the same shape as [`ClientThirdPartySecurityModeEnum`].
+pub type TenantSettingsDynamicClientRegistrationSecurityMode = ClientThirdPartySecurityModeEnum;
 
 /// The `TenantSettingsErrorPage` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -251,20 +241,8 @@ pub struct TenantSettingsNullableSecurityHeaders {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `TenantSettingsPasswordPage` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TenantSettingsPasswordPage {
-    /// `enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// `html` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub html: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `TenantSettingsPasswordPage` schema of the Management API: the same shape as [`TenantSettingsGuardianPage`].
+pub type TenantSettingsPasswordPage = TenantSettingsGuardianPage;
 
 open_enum! {
 /// The `TenantSettingsResourceParameterProfile` schema of the Management API.
@@ -286,93 +264,8 @@ pub struct TenantSettingsSessions {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `TenantSettingsSupportedLocalesEnum` schema of the Management API.
-TenantSettingsSupportedLocalesEnum {
-Am = "am",
-Ar = "ar",
-ArEG = "ar-EG",
-ArSA = "ar-SA",
-Az = "az",
-Bg = "bg",
-Bn = "bn",
-Bs = "bs",
-CaES = "ca-ES",
-Cnr = "cnr",
-Cs = "cs",
-Cy = "cy",
-Da = "da",
-De = "de",
-El = "el",
-En = "en",
-EnCA = "en-CA",
-Es = "es",
-Es419 = "es-419",
-EsAR = "es-AR",
-EsMX = "es-MX",
-Et = "et",
-EuES = "eu-ES",
-Fa = "fa",
-Fi = "fi",
-Fr = "fr",
-FrCA = "fr-CA",
-FrFR = "fr-FR",
-GlES = "gl-ES",
-Gu = "gu",
-He = "he",
-Hi = "hi",
-Hr = "hr",
-Hu = "hu",
-Hy = "hy",
-Id = "id",
-Is = "is",
-It = "it",
-Ja = "ja",
-Ka = "ka",
-Kk = "kk",
-Kn = "kn",
-Ko = "ko",
-Lt = "lt",
-Lv = "lv",
-Mk = "mk",
-Ml = "ml",
-Mn = "mn",
-Mr = "mr",
-Ms = "ms",
-My = "my",
-Nb = "nb",
-Nl = "nl",
-Nn = "nn",
-No = "no",
-Pa = "pa",
-Pl = "pl",
-Pt = "pt",
-PtBR = "pt-BR",
-PtPT = "pt-PT",
-Ro = "ro",
-Ru = "ru",
-Sk = "sk",
-Sl = "sl",
-So = "so",
-Sq = "sq",
-Sr = "sr",
-Sv = "sv",
-Sw = "sw",
-Ta = "ta",
-Te = "te",
-Th = "th",
-Tl = "tl",
-Tr = "tr",
-Uk = "uk",
-Ur = "ur",
-Vi = "vi",
-Zgh = "zgh",
-ZhCN = "zh-CN",
-ZhHK = "zh-HK",
-ZhMO = "zh-MO",
-ZhTW = "zh-TW",
-}
-}
+/// The `TenantSettingsSupportedLocalesEnum` schema of the Management API: the same shape as [`PromptLanguageEnum`].
+pub type TenantSettingsSupportedLocalesEnum = PromptLanguageEnum;
 
 /// The `TestActionPayload` schema of the Management API.
 pub type TestActionPayload = serde_json::Map<String, serde_json::Value>;
@@ -488,36 +381,14 @@ pub struct TokenQuotaClientCredentials {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `TokenQuotaConfiguration` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TokenQuotaConfiguration {
-    /// `client_credentials` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_credentials: Option<TokenQuotaClientCredentials>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `TokenQuotaConfiguration` schema of the Management API: the same shape as [`TokenQuota`].
+pub type TokenQuotaConfiguration = TokenQuota;
 
 /// The `TokenVaultPrivilegedAccessIpAllowlistEntry` schema of the Management API.
 pub type TokenVaultPrivilegedAccessIpAllowlistEntry = String;
 
-/// The `TooManyRequestsSchema` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct TooManyRequestsSchema {
-    /// `error` (required).
-    pub error: String,
-    /// `message` (required).
-    pub message: String,
-    /// `statusCode` (required).
-    #[serde(rename = "statusCode")]
-    pub status_code: i64,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `TooManyRequestsSchema` schema of the Management API: the same shape as [`BadRequestSchema`].
+pub type TooManyRequestsSchema = BadRequestSchema;
 
 /// The `TwilioProviderConfiguration` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -551,10 +422,5 @@ pub struct TwilioProviderCredentials {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `TwilioProviderDeliveryMethodEnum` schema of the Management API.
-TwilioProviderDeliveryMethodEnum {
-Text = "text",
-Voice = "voice",
-}
-}
+/// The `TwilioProviderDeliveryMethodEnum` schema of the Management API: the same shape as [`CustomProviderDeliveryMethodEnum`].
+pub type TwilioProviderDeliveryMethodEnum = CustomProviderDeliveryMethodEnum;

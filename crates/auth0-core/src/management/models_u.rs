@@ -6,21 +6,8 @@ use super::support::open_enum;
 #[allow(unused_imports, clippy::wildcard_imports)]
 use super::*;
 
-/// The `UnauthorizedSchema` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UnauthorizedSchema {
-    /// `error` (required).
-    pub error: String,
-    /// `message` (required).
-    pub message: String,
-    /// `statusCode` (required).
-    #[serde(rename = "statusCode")]
-    pub status_code: i64,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UnauthorizedSchema` schema of the Management API: the same shape as [`BadRequestSchema`].
+pub type UnauthorizedSchema = BadRequestSchema;
 
 open_enum! {
 /// The `UniversalLoginExperienceEnum` schema of the Management API.
@@ -75,47 +62,8 @@ pub struct UpdateActionModuleRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateActionModuleResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateActionModuleResponseContent {
-    /// `actions_using_module_total` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub actions_using_module_total: Option<i64>,
-    /// `all_changes_published` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub all_changes_published: Option<bool>,
-    /// `code` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `dependencies` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dependencies: Option<Vec<ActionModuleDependency>>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `latest_version` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latest_version: Option<ActionModuleVersionReference>,
-    /// `latest_version_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latest_version_number: Option<i64>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `secrets` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secrets: Option<Vec<ActionModuleSecret>>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateActionModuleResponseContent` schema of the Management API: the same shape as [`CreateActionModuleResponseContent`].
+pub type UpdateActionModuleResponseContent = CreateActionModuleResponseContent;
 
 /// The `UpdateActionRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -147,65 +95,8 @@ pub struct UpdateActionRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateActionResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateActionResponseContent {
-    /// `all_changes_deployed` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub all_changes_deployed: Option<bool>,
-    /// `built_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub built_at: Nullable<String>,
-    /// `code` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `dependencies` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dependencies: Option<Vec<ActionVersionDependency>>,
-    /// `deploy` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deploy: Option<bool>,
-    /// `deployed_version` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployed_version: Option<ActionDeployedVersion>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `installed_integration_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub installed_integration_id: Option<String>,
-    /// `integration` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integration: Option<Integration>,
-    /// `modules` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modules: Option<Vec<ActionModuleReference>>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `runtime` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime: Option<String>,
-    /// `secrets` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secrets: Option<Vec<ActionSecretResponse>>,
-    /// `status` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ActionBuildStatusEnum>,
-    /// `supported_triggers` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supported_triggers: Option<Vec<ActionTrigger>>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateActionResponseContent` schema of the Management API: the same shape as [`Action`].
+pub type UpdateActionResponseContent = Action;
 
 /// The `UpdateAculRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -294,38 +185,8 @@ pub struct UpdateAttackProtectionCaptchaRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateAttackProtectionCaptchaResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateAttackProtectionCaptchaResponseContent {
-    /// `active_provider_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active_provider_id: Option<String>,
-    /// `arkose` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arkose: Option<AttackProtectionCaptchaArkoseResponseContent>,
-    /// `auth_challenge` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_challenge: Option<AttackProtectionCaptchaAuthChallengeResponseContent>,
-    /// `friendly_captcha` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub friendly_captcha: Option<AttackProtectionCaptchaFriendlyCaptchaResponseContent>,
-    /// `hcaptcha` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hcaptcha: Option<AttackProtectionCaptchaHcaptchaResponseContent>,
-    /// `recaptcha_enterprise` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recaptcha_enterprise: Option<AttackProtectionCaptchaRecaptchaEnterpriseResponseContent>,
-    /// `recaptcha_v2` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recaptcha_v2: Option<AttackProtectionCaptchaRecaptchaV2ResponseContent>,
-    /// `simple_captcha` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub simple_captcha: Option<AttackProtectionCaptchaSimpleCaptchaResponseContent>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateAttackProtectionCaptchaResponseContent` schema of the Management API: the same shape as [`GetAttackProtectionCaptchaResponseContent`].
+pub type UpdateAttackProtectionCaptchaResponseContent = GetAttackProtectionCaptchaResponseContent;
 
 /// The `UpdateBotDetectionSettingsRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -408,24 +269,8 @@ pub struct UpdateBrandingFont {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateBrandingPageBackground` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum UpdateBrandingPageBackground {
-    /// The `String` shape.
-    String(String),
-    /// The `Object` shape.
-    Object(serde_json::Map<String, serde_json::Value>),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for UpdateBrandingPageBackground {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `UpdateBrandingPageBackground` schema of the Management API: the same shape as [`BrandingPageBackground`].
+pub type UpdateBrandingPageBackground = BrandingPageBackground;
 
 /// The `UpdateBrandingPhoneProviderRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -448,38 +293,8 @@ pub struct UpdateBrandingPhoneProviderRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateBrandingPhoneProviderResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateBrandingPhoneProviderResponseContent {
-    /// `channel` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<PhoneProviderChannelEnum>,
-    /// `configuration` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub configuration: Option<PhoneProviderConfiguration>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `disabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<PhoneProviderNameEnum>,
-    /// `tenant` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateBrandingPhoneProviderResponseContent` schema of the Management API: the same shape as [`PhoneProviderSchemaMasked`].
+pub type UpdateBrandingPhoneProviderResponseContent = PhoneProviderSchemaMasked;
 
 /// The `UpdateBrandingRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -502,86 +317,14 @@ pub struct UpdateBrandingRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateBrandingResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateBrandingResponseContent {
-    /// `colors` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub colors: Option<BrandingColors>,
-    /// `favicon_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub favicon_url: Option<String>,
-    /// `font` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub font: Option<BrandingFont>,
-    /// `logo_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_url: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateBrandingResponseContent` schema of the Management API: the same shape as [`GetBrandingResponseContent`].
+pub type UpdateBrandingResponseContent = GetBrandingResponseContent;
 
-/// The `UpdateBrandingThemeRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateBrandingThemeRequestContent {
-    /// `borders` (required).
-    pub borders: BrandingThemeBorders,
-    /// `colors` (required).
-    pub colors: BrandingThemeColors,
-    /// `displayName` (optional).
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub display_name: Option<String>,
-    /// `fonts` (required).
-    pub fonts: BrandingThemeFonts,
-    /// `page_background` (required).
-    pub page_background: BrandingThemePageBackground,
-    /// `widget` (required).
-    pub widget: BrandingThemeWidget,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateBrandingThemeRequestContent` schema of the Management API: the same shape as [`CreateBrandingThemeRequestContent`].
+pub type UpdateBrandingThemeRequestContent = CreateBrandingThemeRequestContent;
 
-/// The `UpdateBrandingThemeResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateBrandingThemeResponseContent {
-    /// `borders` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub borders: Option<BrandingThemeBorders>,
-    /// `colors` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub colors: Option<BrandingThemeColors>,
-    /// `displayName` (required by the spec; Auth0 may omit it).
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub display_name: Option<String>,
-    /// `fonts` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fonts: Option<BrandingThemeFonts>,
-    /// `page_background` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page_background: Option<BrandingThemePageBackground>,
-    /// `themeId` (required by the spec; Auth0 may omit it).
-    #[serde(rename = "themeId", default, skip_serializing_if = "Option::is_none")]
-    pub theme_id: Option<String>,
-    /// `widget` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub widget: Option<BrandingThemeWidget>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateBrandingThemeResponseContent` schema of the Management API: the same shape as [`CreateBrandingThemeResponseContent`].
+pub type UpdateBrandingThemeResponseContent = CreateBrandingThemeResponseContent;
 
 /// The `UpdateBreachedPasswordDetectionSettingsRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -608,30 +351,9 @@ pub struct UpdateBreachedPasswordDetectionSettingsRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateBreachedPasswordDetectionSettingsResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateBreachedPasswordDetectionSettingsResponseContent {
-    /// `admin_notification_frequency` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin_notification_frequency:
-        Option<Vec<BreachedPasswordDetectionAdminNotificationFrequencyEnum>>,
-    /// `enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// `method` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub method: Option<BreachedPasswordDetectionMethodEnum>,
-    /// `shields` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shields: Option<Vec<BreachedPasswordDetectionShieldsEnum>>,
-    /// `stage` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stage: Option<BreachedPasswordDetectionStage>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateBreachedPasswordDetectionSettingsResponseContent` schema of the Management API: the same shape as [`GetBreachedPasswordDetectionSettingsResponseContent`].
+pub type UpdateBreachedPasswordDetectionSettingsResponseContent =
+    GetBreachedPasswordDetectionSettingsResponseContent;
 
 /// The `UpdateBruteForceSettingsRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -657,29 +379,8 @@ pub struct UpdateBruteForceSettingsRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateBruteForceSettingsResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateBruteForceSettingsResponseContent {
-    /// `allowlist` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowlist: Option<Vec<String>>,
-    /// `enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// `max_attempts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_attempts: Option<i64>,
-    /// `mode` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<BruteForceProtectionModeEnum>,
-    /// `shields` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shields: Option<Vec<BruteForceProtectionShieldsEnum>>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateBruteForceSettingsResponseContent` schema of the Management API: the same shape as [`GetBruteForceSettingsResponseContent`].
+pub type UpdateBruteForceSettingsResponseContent = GetBruteForceSettingsResponseContent;
 
 /// The `UpdateClientGrantRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -705,47 +406,8 @@ pub struct UpdateClientGrantRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateClientGrantResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateClientGrantResponseContent {
-    /// `allow_all_scopes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_all_scopes: Option<bool>,
-    /// `allow_any_organization` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_any_organization: Option<bool>,
-    /// `audience` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audience: Option<String>,
-    /// `authorization_details_types` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authorization_details_types: Option<Vec<String>>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// `default_for` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_for: Option<ClientGrantDefaultForEnum>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `is_system` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_system: Option<bool>,
-    /// `organization_usage` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_usage: Option<ClientGrantOrganizationUsageEnum>,
-    /// `scope` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<Vec<String>>,
-    /// `subject_type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject_type: Option<ClientGrantSubjectTypeEnum>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateClientGrantResponseContent` schema of the Management API: the same shape as [`ClientGrantResponseContent`].
+pub type UpdateClientGrantResponseContent = ClientGrantResponseContent;
 
 /// The `UpdateClientRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -922,339 +584,11 @@ pub struct UpdateClientRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateClientResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateClientResponseContent {
-    /// `addons` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub addons: Option<ClientAddons>,
-    /// `allowed_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_clients: Option<Vec<String>>,
-    /// `allowed_logout_urls` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_logout_urls: Option<Vec<String>>,
-    /// `allowed_origins` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_origins: Option<Vec<String>>,
-    /// `app_type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_type: Option<ClientAppTypeEnum>,
-    /// `async_approval_notification_channels` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub async_approval_notification_channels:
-        Option<ClientAsyncApprovalNotificationsChannelsAPIPostConfiguration>,
-    /// `callbacks` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub callbacks: Option<Vec<String>>,
-    /// `client_aliases` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_aliases: Option<Vec<String>>,
-    /// `client_authentication_methods` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub client_authentication_methods: Nullable<ClientAuthenticationMethod>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// `client_metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_metadata: Option<ClientMetadata>,
-    /// `client_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
-    /// `compliance_level` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub compliance_level: Nullable<ClientComplianceLevelEnum>,
-    /// `cross_origin_authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cross_origin_authentication: Option<bool>,
-    /// `cross_origin_loc` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cross_origin_loc: Option<String>,
-    /// `custom_login_page` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_login_page: Option<String>,
-    /// `custom_login_page_on` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_login_page_on: Option<bool>,
-    /// `custom_login_page_preview` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_login_page_preview: Option<String>,
-    /// `default_organization` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub default_organization: Nullable<ClientDefaultOrganization>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `encryption_key` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub encryption_key: Nullable<ClientEncryptionKey>,
-    /// `express_configuration` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub express_configuration: Option<ExpressConfiguration>,
-    /// `external_client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_client_id: Option<String>,
-    /// `external_metadata_created_by` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_metadata_created_by: Option<ClientExternalMetadataCreatedByEnum>,
-    /// `external_metadata_type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_metadata_type: Option<ClientExternalMetadataTypeEnum>,
-    /// `fedcm_login` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fedcm_login: Option<FedCMLogin>,
-    /// `form_template` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub form_template: Option<String>,
-    /// `global` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub global: Option<bool>,
-    /// `grant_types` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grant_types: Option<Vec<String>>,
-    /// `initiate_login_uri` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initiate_login_uri: Option<String>,
-    /// `is_first_party` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_first_party: Option<bool>,
-    /// `is_token_endpoint_ip_header_trusted` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_token_endpoint_ip_header_trusted: Option<bool>,
-    /// `jwks_uri` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jwks_uri: Option<String>,
-    /// `jwt_configuration` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jwt_configuration: Option<ClientJwtConfiguration>,
-    /// `logo_uri` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_uri: Option<String>,
-    /// `mobile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mobile: Option<ClientMobile>,
-    /// `my_organization_configuration` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub my_organization_configuration: Option<ClientMyOrganizationResponseConfiguration>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `native_social_login` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub native_social_login: Option<NativeSocialLogin>,
-    /// `oidc_conformant` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oidc_conformant: Option<bool>,
-    /// `oidc_logout` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oidc_logout: Option<ClientOIDCBackchannelLogoutSettings>,
-    /// `organization_discovery_methods` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_discovery_methods: Option<Vec<ClientOrganizationDiscoveryEnum>>,
-    /// `organization_require_behavior` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_require_behavior: Option<ClientOrganizationRequireBehaviorEnum>,
-    /// `organization_usage` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_usage: Option<ClientOrganizationUsageEnum>,
-    /// `par_request_expiry` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub par_request_expiry: Nullable<i64>,
-    /// `redirection_policy` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirection_policy: Option<ClientRedirectionPolicyEnum>,
-    /// `refresh_token` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub refresh_token: Nullable<ClientRefreshTokenConfiguration>,
-    /// `require_proof_of_possession` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require_proof_of_possession: Option<bool>,
-    /// `require_pushed_authorization_requests` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require_pushed_authorization_requests: Option<bool>,
-    /// `resource_server_identifier` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_server_identifier: Option<String>,
-    /// `session_transfer` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub session_transfer: Nullable<ClientSessionTransferConfiguration>,
-    /// `signed_request_object` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signed_request_object: Option<ClientSignedRequestObjectWithCredentialId>,
-    /// `signing_keys` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub signing_keys: Nullable<ClientSigningKeys>,
-    /// `skip_non_verifiable_callback_uri_confirmation_prompt` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_non_verifiable_callback_uri_confirmation_prompt: Option<bool>,
-    /// `sso` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sso: Option<bool>,
-    /// `sso_disabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sso_disabled: Option<bool>,
-    /// `tenant` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
-    /// `third_party_security_mode` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub third_party_security_mode: Option<ClientThirdPartySecurityModeEnum>,
-    /// `token_endpoint_auth_method` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_endpoint_auth_method: Option<ClientTokenEndpointAuthMethodEnum>,
-    /// `token_exchange` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_exchange: Option<ClientTokenExchangeConfiguration>,
-    /// `token_quota` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_quota: Option<TokenQuota>,
-    /// `token_vault_privileged_access` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_vault_privileged_access: Option<ClientTokenVaultPrivilegedAccessWithCredentialId>,
-    /// `web_origins` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub web_origins: Option<Vec<String>>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateClientResponseContent` schema of the Management API: the same shape as [`Client`].
+pub type UpdateClientResponseContent = Client;
 
-/// The `UpdateConnectionOptions` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConnectionOptions {
-    /// `api_enable_groups` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_enable_groups: Option<bool>,
-    /// `api_enable_users` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_enable_users: Option<bool>,
-    /// `assertion_decryption_settings` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assertion_decryption_settings: Option<ConnectionAssertionDecryptionSettings>,
-    /// `attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<ConnectionAttributes>,
-    /// `authentication_methods` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub authentication_methods: Nullable<ConnectionAuthenticationMethods>,
-    /// `basic_profile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub basic_profile: Option<bool>,
-    /// `configuration` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub configuration: Nullable<std::collections::BTreeMap<String, Option<String>>>,
-    /// `customScripts` (optional).
-    #[serde(
-        rename = "customScripts",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub custom_scripts: Option<ConnectionCustomScripts>,
-    /// `disable_self_service_change_password` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disable_self_service_change_password: Option<bool>,
-    /// `dpop_signing_alg` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dpop_signing_alg: Option<ConnectionDpopSigningAlgEnum>,
-    /// `enable_script_context` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_script_context: Option<bool>,
-    /// `enabledDatabaseCustomization` (optional).
-    #[serde(
-        rename = "enabledDatabaseCustomization",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enabled_database_customization: Option<bool>,
-    /// `ext_admin` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_admin: Option<bool>,
-    /// `ext_agreed_terms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_agreed_terms: Option<bool>,
-    /// `ext_assigned_plans` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_assigned_plans: Option<bool>,
-    /// `ext_groups` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_groups: Option<bool>,
-    /// `ext_is_suspended` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_is_suspended: Option<bool>,
-    /// `ext_profile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_profile: Option<bool>,
-    /// `federated_connections_access_tokens` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub federated_connections_access_tokens: Nullable<ConnectionFederatedConnectionsAccessTokens>,
-    /// `gateway_authentication` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub gateway_authentication: Nullable<ConnectionGatewayAuthentication>,
-    /// `id_token_session_expiry_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id_token_session_expiry_supported: Option<ConnectionIdTokenSessionExpirySupported>,
-    /// `id_token_signed_response_algs` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub id_token_signed_response_algs: Nullable<ConnectionIdTokenSignedResponseAlgs>,
-    /// `import_mode` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub import_mode: Option<bool>,
-    /// `non_persistent_attrs` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub non_persistent_attrs: Nullable<Vec<String>>,
-    /// `passkey_options` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub passkey_options: Nullable<ConnectionPasskeyOptions>,
-    /// `passwordPolicy` (nullable).
-    #[serde(
-        rename = "passwordPolicy",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
-    pub password_policy: Nullable<ConnectionPasswordPolicyEnum>,
-    /// `password_complexity_options` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub password_complexity_options: Nullable<ConnectionPasswordComplexityOptions>,
-    /// `password_dictionary` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub password_dictionary: Nullable<ConnectionPasswordDictionaryOptions>,
-    /// `password_history` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub password_history: Nullable<ConnectionPasswordHistoryOptions>,
-    /// `password_no_personal_info` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub password_no_personal_info: Nullable<ConnectionPasswordNoPersonalInfoOptions>,
-    /// `password_options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password_options: Option<ConnectionPasswordOptions>,
-    /// `precedence` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub precedence: Option<Vec<ConnectionIdentifierPrecedenceEnum>>,
-    /// `set_user_root_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub set_user_root_attributes: Option<ConnectionSetUserRootAttributesEnum>,
-    /// `token_endpoint_auth_method` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub token_endpoint_auth_method: Nullable<ConnectionTokenEndpointAuthMethodEnum>,
-    /// `token_endpoint_auth_signing_alg` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub token_endpoint_auth_signing_alg: Nullable<ConnectionTokenEndpointAuthSigningAlgEnum>,
-    /// `token_endpoint_jwtca_aud_format` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_endpoint_jwtca_aud_format: Option<ConnectionTokenEndpointJwtcaAudFormatEnumOIDC>,
-    /// `upstream_params` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub upstream_params: Nullable<ConnectionUpstreamParams>,
-    /// `validation` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub validation: Nullable<ConnectionValidationOptions>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateConnectionOptions` schema of the Management API: the same shape as [`ConnectionPropertiesOptions`].
+pub type UpdateConnectionOptions = ConnectionPropertiesOptions;
 
 /// The `UpdateConnectionProfileRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1283,35 +617,8 @@ pub struct UpdateConnectionProfileRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateConnectionProfileResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConnectionProfileResponseContent {
-    /// `connection_config` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_config: Option<ConnectionProfileConfig>,
-    /// `connection_name_prefix_template` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_name_prefix_template: Option<ConnectionNamePrefixTemplate>,
-    /// `enabled_features` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_features: Option<ConnectionProfileEnabledFeatures>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<ConnectionProfileId>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<ConnectionProfileName>,
-    /// `organization` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization: Option<ConnectionProfileOrganization>,
-    /// `strategy_overrides` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strategy_overrides: Option<ConnectionProfileStrategyOverrides>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateConnectionProfileResponseContent` schema of the Management API: the same shape as [`ConnectionProfile`].
+pub type UpdateConnectionProfileResponseContent = ConnectionProfile;
 
 /// The `UpdateConnectionRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1577,29 +884,8 @@ pub struct UpdateConnectionRequestContentBitbucket {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateConnectionRequestContentBitly` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConnectionRequestContentBitly {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsBitly>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateConnectionRequestContentBitly` schema of the Management API: the same shape as [`UpdateConnectionRequestContentBaidu`].
+pub type UpdateConnectionRequestContentBitly = UpdateConnectionRequestContentBaidu;
 
 /// The `UpdateConnectionRequestContentBox` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1655,77 +941,14 @@ pub struct UpdateConnectionRequestContentCustom {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateConnectionRequestContentDaccount` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConnectionRequestContentDaccount {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsDaccount>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateConnectionRequestContentDaccount` schema of the Management API: the same shape as [`UpdateConnectionRequestContentBaidu`].
+pub type UpdateConnectionRequestContentDaccount = UpdateConnectionRequestContentBaidu;
 
-/// The `UpdateConnectionRequestContentDropbox` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConnectionRequestContentDropbox {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsDropbox>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateConnectionRequestContentDropbox` schema of the Management API: the same shape as [`UpdateConnectionRequestContentBaidu`].
+pub type UpdateConnectionRequestContentDropbox = UpdateConnectionRequestContentBaidu;
 
-/// The `UpdateConnectionRequestContentDwolla` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConnectionRequestContentDwolla {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsDwolla>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateConnectionRequestContentDwolla` schema of the Management API: the same shape as [`UpdateConnectionRequestContentBaidu`].
+pub type UpdateConnectionRequestContentDwolla = UpdateConnectionRequestContentBaidu;
 
 /// The `UpdateConnectionRequestContentEmail` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1775,29 +998,8 @@ pub struct UpdateConnectionRequestContentEvernote {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateConnectionRequestContentEvernoteSandbox` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConnectionRequestContentEvernoteSandbox {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsEvernote>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateConnectionRequestContentEvernoteSandbox` schema of the Management API: the same shape as [`UpdateConnectionRequestContentEvernote`].
+pub type UpdateConnectionRequestContentEvernoteSandbox = UpdateConnectionRequestContentEvernote;
 
 /// The `UpdateConnectionRequestContentExact` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1847,29 +1049,8 @@ pub struct UpdateConnectionRequestContentFacebook {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateConnectionRequestContentFitbit` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConnectionRequestContentFitbit {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsFitbit>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateConnectionRequestContentFitbit` schema of the Management API: the same shape as [`UpdateConnectionRequestContentBaidu`].
+pub type UpdateConnectionRequestContentFitbit = UpdateConnectionRequestContentBaidu;
 
 /// The `UpdateConnectionRequestContentGitHub` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1985,29 +1166,8 @@ pub struct UpdateConnectionRequestContentIP {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateConnectionRequestContentInstagram` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConnectionRequestContentInstagram {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsInstagram>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateConnectionRequestContentInstagram` schema of the Management API: the same shape as [`UpdateConnectionRequestContentBaidu`].
+pub type UpdateConnectionRequestContentInstagram = UpdateConnectionRequestContentBaidu;
 
 /// The `UpdateConnectionRequestContentLine` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2228,29 +1388,8 @@ pub struct UpdateConnectionRequestContentPaypal {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateConnectionRequestContentPaypalSandbox` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConnectionRequestContentPaypalSandbox {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsPaypal>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateConnectionRequestContentPaypalSandbox` schema of the Management API: the same shape as [`UpdateConnectionRequestContentPaypal`].
+pub type UpdateConnectionRequestContentPaypalSandbox = UpdateConnectionRequestContentPaypal;
 
 /// The `UpdateConnectionRequestContentPingFederate` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2279,29 +1418,8 @@ pub struct UpdateConnectionRequestContentPingFederate {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateConnectionRequestContentPlanningCenter` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConnectionRequestContentPlanningCenter {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsPlanningCenter>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateConnectionRequestContentPlanningCenter` schema of the Management API: the same shape as [`UpdateConnectionRequestContentBaidu`].
+pub type UpdateConnectionRequestContentPlanningCenter = UpdateConnectionRequestContentBaidu;
 
 /// The `UpdateConnectionRequestContentSAML` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2402,29 +1520,8 @@ pub struct UpdateConnectionRequestContentSalesforceCommunity {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateConnectionRequestContentSalesforceSandbox` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConnectionRequestContentSalesforceSandbox {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsSalesforce>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateConnectionRequestContentSalesforceSandbox` schema of the Management API: the same shape as [`UpdateConnectionRequestContentSalesforce`].
+pub type UpdateConnectionRequestContentSalesforceSandbox = UpdateConnectionRequestContentSalesforce;
 
 /// The `UpdateConnectionRequestContentSharepoint` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2453,101 +1550,17 @@ pub struct UpdateConnectionRequestContentSharepoint {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateConnectionRequestContentShop` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConnectionRequestContentShop {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsShop>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateConnectionRequestContentShop` schema of the Management API: the same shape as [`UpdateConnectionRequestContentBaidu`].
+pub type UpdateConnectionRequestContentShop = UpdateConnectionRequestContentBaidu;
 
-/// The `UpdateConnectionRequestContentShopify` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConnectionRequestContentShopify {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsShopify>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateConnectionRequestContentShopify` schema of the Management API: the same shape as [`UpdateConnectionRequestContentBaidu`].
+pub type UpdateConnectionRequestContentShopify = UpdateConnectionRequestContentBaidu;
 
-/// The `UpdateConnectionRequestContentSoundcloud` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConnectionRequestContentSoundcloud {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsSoundcloud>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateConnectionRequestContentSoundcloud` schema of the Management API: the same shape as [`UpdateConnectionRequestContentBaidu`].
+pub type UpdateConnectionRequestContentSoundcloud = UpdateConnectionRequestContentBaidu;
 
-/// The `UpdateConnectionRequestContentThirtySevenSignals` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConnectionRequestContentThirtySevenSignals {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsThirtySevenSignals>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateConnectionRequestContentThirtySevenSignals` schema of the Management API: the same shape as [`UpdateConnectionRequestContentBaidu`].
+pub type UpdateConnectionRequestContentThirtySevenSignals = UpdateConnectionRequestContentBaidu;
 
 /// The `UpdateConnectionRequestContentTwitter` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2573,77 +1586,14 @@ pub struct UpdateConnectionRequestContentTwitter {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateConnectionRequestContentUntappd` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConnectionRequestContentUntappd {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsUntappd>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateConnectionRequestContentUntappd` schema of the Management API: the same shape as [`UpdateConnectionRequestContentBaidu`].
+pub type UpdateConnectionRequestContentUntappd = UpdateConnectionRequestContentBaidu;
 
-/// The `UpdateConnectionRequestContentVkontakte` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConnectionRequestContentVkontakte {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsVkontakte>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateConnectionRequestContentVkontakte` schema of the Management API: the same shape as [`UpdateConnectionRequestContentBaidu`].
+pub type UpdateConnectionRequestContentVkontakte = UpdateConnectionRequestContentBaidu;
 
-/// The `UpdateConnectionRequestContentWeibo` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConnectionRequestContentWeibo {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsWeibo>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateConnectionRequestContentWeibo` schema of the Management API: the same shape as [`UpdateConnectionRequestContentBaidu`].
+pub type UpdateConnectionRequestContentWeibo = UpdateConnectionRequestContentBaidu;
 
 /// The `UpdateConnectionRequestContentWindowsLive` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2675,125 +1625,17 @@ pub struct UpdateConnectionRequestContentWindowsLive {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateConnectionRequestContentWordpress` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConnectionRequestContentWordpress {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsWordpress>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateConnectionRequestContentWordpress` schema of the Management API: the same shape as [`UpdateConnectionRequestContentBaidu`].
+pub type UpdateConnectionRequestContentWordpress = UpdateConnectionRequestContentBaidu;
 
-/// The `UpdateConnectionRequestContentYahoo` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConnectionRequestContentYahoo {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsYahoo>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateConnectionRequestContentYahoo` schema of the Management API: the same shape as [`UpdateConnectionRequestContentBaidu`].
+pub type UpdateConnectionRequestContentYahoo = UpdateConnectionRequestContentBaidu;
 
-/// The `UpdateConnectionRequestContentYandex` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConnectionRequestContentYandex {
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<ConnectionDisplayName>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<ConnectionEnabledClients>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<ConnectionIsDomainConnection>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptionsYandex>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateConnectionRequestContentYandex` schema of the Management API: the same shape as [`UpdateConnectionRequestContentBaidu`].
+pub type UpdateConnectionRequestContentYandex = UpdateConnectionRequestContentBaidu;
 
-/// The `UpdateConnectionResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateConnectionResponseContent {
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<ConnectionAuthenticationPurpose>,
-    /// `connected_accounts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_accounts: Option<ConnectionConnectedAccountsPurpose>,
-    /// `cross_app_access_requesting_app` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cross_app_access_requesting_app: Option<CrossAppAccessRequestingApp>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
-    /// `enabled_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_clients: Option<Vec<String>>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `is_domain_connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_domain_connection: Option<bool>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<ConnectionsMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<ConnectionOptions>,
-    /// `realms` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realms: Option<Vec<String>>,
-    /// `show_as_button` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub show_as_button: Option<bool>,
-    /// `strategy` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strategy: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateConnectionResponseContent` schema of the Management API: the same shape as [`CreateConnectionResponseContent`].
+pub type UpdateConnectionResponseContent = CreateConnectionResponseContent;
 
 /// The `UpdateCustomDomainRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2816,110 +1658,14 @@ pub struct UpdateCustomDomainRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateCustomDomainResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateCustomDomainResponseContent {
-    /// `certificate` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub certificate: Option<DomainCertificate>,
-    /// `custom_client_ip_header` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub custom_client_ip_header: Nullable<String>,
-    /// `custom_domain_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_domain_id: Option<String>,
-    /// `domain` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// `domain_metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain_metadata: Option<DomainMetadata>,
-    /// `is_default` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_default: Option<bool>,
-    /// `primary` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary: Option<bool>,
-    /// `relying_party_identifier` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relying_party_identifier: Option<String>,
-    /// `status` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CustomDomainStatusFilterEnum>,
-    /// `tls_policy` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tls_policy: Option<String>,
-    /// `type` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<CustomDomainTypeEnum>,
-    /// `verification` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification: Option<DomainVerification>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateCustomDomainResponseContent` schema of the Management API: the same shape as [`CreateCustomDomainResponseContent`].
+pub type UpdateCustomDomainResponseContent = CreateCustomDomainResponseContent;
 
-/// The `UpdateDefaultCanonicalDomainResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateDefaultCanonicalDomainResponseContent {
-    /// `domain` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateDefaultCanonicalDomainResponseContent` schema of the Management API: the same shape as [`GetDefaultCanonicalDomainResponseContent`].
+pub type UpdateDefaultCanonicalDomainResponseContent = GetDefaultCanonicalDomainResponseContent;
 
-/// The `UpdateDefaultCustomDomainResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateDefaultCustomDomainResponseContent {
-    /// `certificate` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub certificate: Option<DomainCertificate>,
-    /// `custom_client_ip_header` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub custom_client_ip_header: Nullable<String>,
-    /// `custom_domain_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_domain_id: Option<String>,
-    /// `domain` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// `domain_metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain_metadata: Option<DomainMetadata>,
-    /// `is_default` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_default: Option<bool>,
-    /// `origin_domain_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin_domain_name: Option<String>,
-    /// `primary` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary: Option<bool>,
-    /// `relying_party_identifier` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relying_party_identifier: Option<String>,
-    /// `status` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CustomDomainStatusFilterEnum>,
-    /// `tls_policy` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tls_policy: Option<String>,
-    /// `type` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<CustomDomainTypeEnum>,
-    /// `verification` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification: Option<DomainVerification>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateDefaultCustomDomainResponseContent` schema of the Management API: the same shape as [`CustomDomain`].
+pub type UpdateDefaultCustomDomainResponseContent = CustomDomain;
 
 /// The `UpdateDefaultDomainResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2940,65 +1686,11 @@ impl Default for UpdateDefaultDomainResponseContent {
     }
 }
 
-/// The `UpdateDirectoryProvisioningRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateDirectoryProvisioningRequestContent {
-    /// `mapping` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mapping: Option<Vec<DirectoryProvisioningMappingItem>>,
-    /// `synchronize_automatically` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub synchronize_automatically: Option<bool>,
-    /// `synchronize_groups` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub synchronize_groups: Option<SynchronizeGroupsEnum>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateDirectoryProvisioningRequestContent` schema of the Management API: the same shape as [`CreateDirectoryProvisioningRequestContent`].
+pub type UpdateDirectoryProvisioningRequestContent = CreateDirectoryProvisioningRequestContent;
 
-/// The `UpdateDirectoryProvisioningResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateDirectoryProvisioningResponseContent {
-    /// `connection_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `connection_name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_name: Option<String>,
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `last_synchronization_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub last_synchronization_at: Nullable<String>,
-    /// `last_synchronization_error` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_synchronization_error: Option<String>,
-    /// `last_synchronization_status` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_synchronization_status: Option<String>,
-    /// `mapping` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mapping: Option<Vec<DirectoryProvisioningMappingItem>>,
-    /// `strategy` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strategy: Option<String>,
-    /// `synchronize_automatically` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub synchronize_automatically: Option<bool>,
-    /// `synchronize_groups` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub synchronize_groups: Option<SynchronizeGroupsEnum>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateDirectoryProvisioningResponseContent` schema of the Management API: the same shape as [`DirectoryProvisioning`].
+pub type UpdateDirectoryProvisioningResponseContent = DirectoryProvisioning;
 
 /// The `UpdateEmailProviderRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3024,29 +1716,8 @@ pub struct UpdateEmailProviderRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateEmailProviderResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateEmailProviderResponseContent {
-    /// `credentials` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credentials: Option<EmailProviderCredentials>,
-    /// `default_from_address` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_from_address: Option<String>,
-    /// `enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `settings` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub settings: Option<EmailProviderSettings>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateEmailProviderResponseContent` schema of the Management API: the same shape as [`CreateEmailProviderResponseContent`].
+pub type UpdateEmailProviderResponseContent = CreateEmailProviderResponseContent;
 
 /// The `UpdateEmailTemplateRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3096,53 +1767,8 @@ pub struct UpdateEmailTemplateRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateEmailTemplateResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateEmailTemplateResponseContent {
-    /// `body` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub body: Nullable<String>,
-    /// `enabled` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub enabled: Nullable<bool>,
-    /// `from` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub from: Nullable<String>,
-    /// `includeEmailInRedirect` (optional).
-    #[serde(
-        rename = "includeEmailInRedirect",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub include_email_in_redirect: Option<bool>,
-    /// `resultUrl` (nullable).
-    #[serde(
-        rename = "resultUrl",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
-    pub result_url: Nullable<String>,
-    /// `subject` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub subject: Nullable<String>,
-    /// `syntax` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub syntax: Nullable<String>,
-    /// `template` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<EmailTemplateNameEnum>,
-    /// `urlLifetimeInSeconds` (nullable).
-    #[serde(
-        rename = "urlLifetimeInSeconds",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
-    pub url_lifetime_in_seconds: Nullable<serde_json::Number>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateEmailTemplateResponseContent` schema of the Management API: the same shape as [`GetEmailTemplateResponseContent`].
+pub type UpdateEmailTemplateResponseContent = GetEmailTemplateResponseContent;
 
 /// The `UpdateEnabledClientConnectionsRequestContent` schema of the Management API.
 pub type UpdateEnabledClientConnectionsRequestContent =
@@ -3182,26 +1808,8 @@ pub struct UpdateEventStreamRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateEventStreamResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum UpdateEventStreamResponseContent {
-    /// The `EventStreamWebhookResponseContent` shape.
-    EventStreamWebhookResponseContent(EventStreamWebhookResponseContent),
-    /// The `EventStreamEventBridgeResponseContent` shape.
-    EventStreamEventBridgeResponseContent(EventStreamEventBridgeResponseContent),
-    /// The `EventStreamActionResponseContent` shape.
-    EventStreamActionResponseContent(EventStreamActionResponseContent),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for UpdateEventStreamResponseContent {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `UpdateEventStreamResponseContent` schema of the Management API: the same shape as [`EventStreamResponseContent`].
+pub type UpdateEventStreamResponseContent = EventStreamResponseContent;
 
 /// The `UpdateExperimentRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3224,56 +1832,8 @@ pub struct UpdateExperimentRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateExperimentResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateExperimentResponseContent {
-    /// `allocation_strategy` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allocation_strategy: Option<AllocationStrategyEnum>,
-    /// `allocations` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allocations: Option<Vec<AllocationItem>>,
-    /// `assignment_config` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assignment_config: Option<AssignmentConfig>,
-    /// `authentication_flow` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication_flow: Option<String>,
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `ended_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub ended_at: Nullable<String>,
-    /// `feature_flag_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub feature_flag_id: Option<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `is_valid` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_valid: Option<bool>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `started_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub started_at: Nullable<String>,
-    /// `status` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ExperimentStatusEnum>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateExperimentResponseContent` schema of the Management API: the same shape as [`ExperimentListItem`].
+pub type UpdateExperimentResponseContent = ExperimentListItem;
 
 /// The `UpdateExperimentStatusRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3286,56 +1846,8 @@ pub struct UpdateExperimentStatusRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateExperimentStatusResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateExperimentStatusResponseContent {
-    /// `allocation_strategy` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allocation_strategy: Option<AllocationStrategyEnum>,
-    /// `allocations` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allocations: Option<Vec<AllocationItem>>,
-    /// `assignment_config` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assignment_config: Option<AssignmentConfig>,
-    /// `authentication_flow` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication_flow: Option<String>,
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `ended_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub ended_at: Nullable<String>,
-    /// `feature_flag_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub feature_flag_id: Option<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `is_valid` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_valid: Option<bool>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `started_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub started_at: Nullable<String>,
-    /// `status` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ExperimentStatusEnum>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateExperimentStatusResponseContent` schema of the Management API: the same shape as [`ExperimentListItem`].
+pub type UpdateExperimentStatusResponseContent = ExperimentListItem;
 
 /// The `UpdateFeatureFlagParameters` schema of the Management API.
 pub type UpdateFeatureFlagParameters = std::collections::BTreeMap<String, FeatureFlagConfigParam>;
@@ -3358,38 +1870,8 @@ pub struct UpdateFeatureFlagRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateFeatureFlagResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateFeatureFlagResponseContent {
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `parameters` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameters: Option<FeatureFlagConfigParams>,
-    /// `status` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<FeatureFlagStatusEnum>,
-    /// `type` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<FeatureFlagTypeEnum>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateFeatureFlagResponseContent` schema of the Management API: the same shape as [`FeatureFlag`].
+pub type UpdateFeatureFlagResponseContent = FeatureFlag;
 
 /// The `UpdateFeatureFlagStatusRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3402,38 +1884,8 @@ pub struct UpdateFeatureFlagStatusRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateFeatureFlagStatusResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateFeatureFlagStatusResponseContent {
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `parameters` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameters: Option<FeatureFlagConfigParams>,
-    /// `status` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<FeatureFlagStatusEnum>,
-    /// `type` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<FeatureFlagTypeEnum>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateFeatureFlagStatusResponseContent` schema of the Management API: the same shape as [`FeatureFlag`].
+pub type UpdateFeatureFlagStatusResponseContent = FeatureFlag;
 
 /// The `UpdateFlowRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3450,32 +1902,8 @@ pub struct UpdateFlowRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateFlowResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateFlowResponseContent {
-    /// `actions` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub actions: Option<Vec<FlowAction>>,
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `executed_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub executed_at: Nullable<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateFlowResponseContent` schema of the Management API: the same shape as [`CreateFlowResponseContent`].
+pub type UpdateFlowResponseContent = CreateFlowResponseContent;
 
 /// The `UpdateFlowsVaultConnectionRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3492,44 +1920,8 @@ pub struct UpdateFlowsVaultConnectionRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateFlowsVaultConnectionResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateFlowsVaultConnectionResponseContent {
-    /// `account_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_name: Option<String>,
-    /// `app_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `environment` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub environment: Option<String>,
-    /// `fingerprint` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fingerprint: Option<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `ready` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ready: Option<bool>,
-    /// `refreshed_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub refreshed_at: Nullable<String>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateFlowsVaultConnectionResponseContent` schema of the Management API: the same shape as [`CreateFlowsVaultConnectionResponseContent`].
+pub type UpdateFlowsVaultConnectionResponseContent = CreateFlowsVaultConnectionResponseContent;
 
 /// The `UpdateFlowsVaultConnectionSetup` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3613,202 +2005,47 @@ pub struct UpdateFormRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateFormResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateFormResponseContent {
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `embedded_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub embedded_at: Nullable<String>,
-    /// `ending` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ending: Option<FormEndingNode>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `languages` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub languages: Option<FormLanguages>,
-    /// `messages` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub messages: Option<FormMessages>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `nodes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nodes: Option<FormNodeList>,
-    /// `start` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<FormStartNode>,
-    /// `style` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub style: Option<FormStyle>,
-    /// `submitted_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub submitted_at: Nullable<String>,
-    /// `translations` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub translations: Option<FormTranslations>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateFormResponseContent` schema of the Management API: the same shape as [`CreateFormResponseContent`].
+pub type UpdateFormResponseContent = CreateFormResponseContent;
 
-/// The `UpdateGuardianFactorDuoSettingsRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateGuardianFactorDuoSettingsRequestContent {
-    /// `host` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    /// `ikey` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ikey: Option<String>,
-    /// `skey` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skey: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateGuardianFactorDuoSettingsRequestContent` schema of the Management API: the same shape as [`SetGuardianFactorDuoSettingsRequestContent`].
+pub type UpdateGuardianFactorDuoSettingsRequestContent = SetGuardianFactorDuoSettingsRequestContent;
 
-/// The `UpdateGuardianFactorDuoSettingsResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateGuardianFactorDuoSettingsResponseContent {
-    /// `host` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    /// `ikey` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ikey: Option<String>,
-    /// `skey` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skey: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateGuardianFactorDuoSettingsResponseContent` schema of the Management API: the same shape as [`GetGuardianFactorDuoSettingsResponseContent`].
+pub type UpdateGuardianFactorDuoSettingsResponseContent =
+    GetGuardianFactorDuoSettingsResponseContent;
 
-/// The `UpdateGuardianFactorsProviderPushNotificationApnsRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateGuardianFactorsProviderPushNotificationApnsRequestContent {
-    /// `bundle_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub bundle_id: Nullable<String>,
-    /// `p12` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub p12: Nullable<String>,
-    /// `sandbox` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sandbox: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateGuardianFactorsProviderPushNotificationApnsRequestContent` schema of the Management API: the same shape as [`SetGuardianFactorsProviderPushNotificationApnsRequestContent`].
+pub type UpdateGuardianFactorsProviderPushNotificationApnsRequestContent =
+    SetGuardianFactorsProviderPushNotificationApnsRequestContent;
 
-/// The `UpdateGuardianFactorsProviderPushNotificationApnsResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateGuardianFactorsProviderPushNotificationApnsResponseContent {
-    /// `bundle_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub bundle_id: Nullable<String>,
-    /// `sandbox` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sandbox: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateGuardianFactorsProviderPushNotificationApnsResponseContent` schema of the Management API: the same shape as [`SetGuardianFactorsProviderPushNotificationApnsResponseContent`].
+pub type UpdateGuardianFactorsProviderPushNotificationApnsResponseContent =
+    SetGuardianFactorsProviderPushNotificationApnsResponseContent;
 
-/// The `UpdateGuardianFactorsProviderPushNotificationFcmRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateGuardianFactorsProviderPushNotificationFcmRequestContent {
-    /// `server_key` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub server_key: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateGuardianFactorsProviderPushNotificationFcmRequestContent` schema of the Management API: the same shape as [`SetGuardianFactorsProviderPushNotificationFcmRequestContent`].
+pub type UpdateGuardianFactorsProviderPushNotificationFcmRequestContent =
+    SetGuardianFactorsProviderPushNotificationFcmRequestContent;
 
 /// The `UpdateGuardianFactorsProviderPushNotificationFcmResponseContent` schema of the Management API.
 pub type UpdateGuardianFactorsProviderPushNotificationFcmResponseContent =
     serde_json::Map<String, serde_json::Value>;
 
-/// The `UpdateGuardianFactorsProviderPushNotificationFcmv1RequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateGuardianFactorsProviderPushNotificationFcmv1RequestContent {
-    /// `server_credentials` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub server_credentials: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateGuardianFactorsProviderPushNotificationFcmv1RequestContent` schema of the Management API: the same shape as [`SetGuardianFactorsProviderPushNotificationFcmv1RequestContent`].
+pub type UpdateGuardianFactorsProviderPushNotificationFcmv1RequestContent =
+    SetGuardianFactorsProviderPushNotificationFcmv1RequestContent;
 
 /// The `UpdateGuardianFactorsProviderPushNotificationFcmv1ResponseContent` schema of the Management API.
 pub type UpdateGuardianFactorsProviderPushNotificationFcmv1ResponseContent =
     serde_json::Map<String, serde_json::Value>;
 
-/// The `UpdateGuardianFactorsProviderPushNotificationSnsRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateGuardianFactorsProviderPushNotificationSnsRequestContent {
-    /// `aws_access_key_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub aws_access_key_id: Nullable<String>,
-    /// `aws_region` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub aws_region: Nullable<String>,
-    /// `aws_secret_access_key` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub aws_secret_access_key: Nullable<String>,
-    /// `sns_apns_platform_application_arn` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub sns_apns_platform_application_arn: Nullable<String>,
-    /// `sns_gcm_platform_application_arn` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub sns_gcm_platform_application_arn: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateGuardianFactorsProviderPushNotificationSnsRequestContent` schema of the Management API: the same shape as [`SetGuardianFactorsProviderPushNotificationSnsRequestContent`].
+pub type UpdateGuardianFactorsProviderPushNotificationSnsRequestContent =
+    SetGuardianFactorsProviderPushNotificationSnsRequestContent;
 
-/// The `UpdateGuardianFactorsProviderPushNotificationSnsResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateGuardianFactorsProviderPushNotificationSnsResponseContent {
-    /// `aws_access_key_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub aws_access_key_id: Nullable<String>,
-    /// `aws_region` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub aws_region: Nullable<String>,
-    /// `aws_secret_access_key` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub aws_secret_access_key: Nullable<String>,
-    /// `sns_apns_platform_application_arn` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub sns_apns_platform_application_arn: Nullable<String>,
-    /// `sns_gcm_platform_application_arn` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub sns_gcm_platform_application_arn: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateGuardianFactorsProviderPushNotificationSnsResponseContent` schema of the Management API: the same shape as [`GetGuardianFactorsProviderSnsResponseContent`].
+pub type UpdateGuardianFactorsProviderPushNotificationSnsResponseContent =
+    GetGuardianFactorsProviderSnsResponseContent;
 
 /// The `UpdateHookRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3831,32 +2068,8 @@ pub struct UpdateHookRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateHookResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateHookResponseContent {
-    /// `dependencies` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dependencies: Option<HookDependencies>,
-    /// `enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `script` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub script: Option<String>,
-    /// `triggerId` (optional).
-    #[serde(rename = "triggerId", default, skip_serializing_if = "Option::is_none")]
-    pub trigger_id: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateHookResponseContent` schema of the Management API: the same shape as [`Hook`].
+pub type UpdateHookResponseContent = Hook;
 
 /// The `UpdateHookSecretRequestContent` schema of the Management API.
 pub type UpdateHookSecretRequestContent = std::collections::BTreeMap<String, String>;
@@ -3892,36 +2105,8 @@ pub struct UpdateLogStreamRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateLogStreamResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum UpdateLogStreamResponseContent {
-    /// The `LogStreamHttpResponseSchema` shape.
-    LogStreamHttpResponseSchema(LogStreamHttpResponseSchema),
-    /// The `LogStreamEventBridgeResponseSchema` shape.
-    LogStreamEventBridgeResponseSchema(LogStreamEventBridgeResponseSchema),
-    /// The `LogStreamEventGridResponseSchema` shape.
-    LogStreamEventGridResponseSchema(LogStreamEventGridResponseSchema),
-    /// The `LogStreamDatadogResponseSchema` shape.
-    LogStreamDatadogResponseSchema(LogStreamDatadogResponseSchema),
-    /// The `LogStreamSplunkResponseSchema` shape.
-    LogStreamSplunkResponseSchema(LogStreamSplunkResponseSchema),
-    /// The `LogStreamSumoResponseSchema` shape.
-    LogStreamSumoResponseSchema(LogStreamSumoResponseSchema),
-    /// The `LogStreamSegmentResponseSchema` shape.
-    LogStreamSegmentResponseSchema(LogStreamSegmentResponseSchema),
-    /// The `LogStreamMixpanelResponseSchema` shape.
-    LogStreamMixpanelResponseSchema(LogStreamMixpanelResponseSchema),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for UpdateLogStreamResponseContent {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `UpdateLogStreamResponseContent` schema of the Management API: the same shape as [`LogStreamResponseSchema`].
+pub type UpdateLogStreamResponseContent = LogStreamResponseSchema;
 
 /// The `UpdateNetworkAclRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3944,35 +2129,8 @@ pub struct UpdateNetworkAclRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateNetworkAclResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateNetworkAclResponseContent {
-    /// `active` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
-    /// `created_at` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `priority` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<serde_json::Number>,
-    /// `rule` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule: Option<NetworkAclRule>,
-    /// `updated_at` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateNetworkAclResponseContent` schema of the Management API: the same shape as [`NetworkAclsResponseContent`].
+pub type UpdateNetworkAclResponseContent = NetworkAclsResponseContent;
 
 /// The `UpdateOrganizationAllConnectionRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4001,38 +2159,8 @@ pub struct UpdateOrganizationAllConnectionRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateOrganizationAllConnectionResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateOrganizationAllConnectionResponseContent {
-    /// `assign_membership_on_login` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assign_membership_on_login: Option<bool>,
-    /// `connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection: Option<OrganizationConnectionInformation>,
-    /// `connection_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `is_enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_enabled: Option<bool>,
-    /// `is_signup_enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_signup_enabled: Option<bool>,
-    /// `organization_access_level` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_access_level: Option<OrganizationAccessLevelEnum>,
-    /// `organization_connection_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_connection_name: Option<String>,
-    /// `show_as_button` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub show_as_button: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateOrganizationAllConnectionResponseContent` schema of the Management API: the same shape as [`OrganizationAllConnectionPost`].
+pub type UpdateOrganizationAllConnectionResponseContent = OrganizationAllConnectionPost;
 
 /// The `UpdateOrganizationConnectionRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4052,29 +2180,8 @@ pub struct UpdateOrganizationConnectionRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateOrganizationConnectionResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateOrganizationConnectionResponseContent {
-    /// `assign_membership_on_login` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assign_membership_on_login: Option<bool>,
-    /// `connection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection: Option<OrganizationConnectionInformation>,
-    /// `connection_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `is_signup_enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_signup_enabled: Option<bool>,
-    /// `show_as_button` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub show_as_button: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateOrganizationConnectionResponseContent` schema of the Management API: the same shape as [`OrganizationConnection`].
+pub type UpdateOrganizationConnectionResponseContent = OrganizationConnection;
 
 /// The `UpdateOrganizationDiscoveryDomainRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4091,32 +2198,8 @@ pub struct UpdateOrganizationDiscoveryDomainRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateOrganizationDiscoveryDomainResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateOrganizationDiscoveryDomainResponseContent {
-    /// `domain` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `status` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<OrganizationDiscoveryDomainStatus>,
-    /// `use_for_organization_discovery` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub use_for_organization_discovery: Option<bool>,
-    /// `verification_host` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification_host: Option<String>,
-    /// `verification_txt` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification_txt: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateOrganizationDiscoveryDomainResponseContent` schema of the Management API: the same shape as [`OrganizationDiscoveryDomain`].
+pub type UpdateOrganizationDiscoveryDomainResponseContent = OrganizationDiscoveryDomain;
 
 /// The `UpdateOrganizationRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4142,32 +2225,8 @@ pub struct UpdateOrganizationRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateOrganizationResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateOrganizationResponseContent {
-    /// `branding` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub branding: Option<OrganizationBranding>,
-    /// `display_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<OrganizationMetadata>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `token_quota` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_quota: Option<TokenQuota>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateOrganizationResponseContent` schema of the Management API: the same shape as [`Organization`].
+pub type UpdateOrganizationResponseContent = Organization;
 
 /// The `UpdatePhoneTemplateRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4184,65 +2243,11 @@ pub struct UpdatePhoneTemplateRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdatePhoneTemplateResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdatePhoneTemplateResponseContent {
-    /// `channel` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<String>,
-    /// `content` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<PhoneTemplateContent>,
-    /// `customizable` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customizable: Option<bool>,
-    /// `disabled` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `tenant` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
-    /// `type` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<PhoneTemplateNotificationTypeEnum>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdatePhoneTemplateResponseContent` schema of the Management API: the same shape as [`PhoneTemplate`].
+pub type UpdatePhoneTemplateResponseContent = PhoneTemplate;
 
-/// The `UpdateRateLimitPolicyResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateRateLimitPolicyResponseContent {
-    /// `configuration` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub configuration: Option<RateLimitPolicyConfiguration>,
-    /// `consumer` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub consumer: Option<RateLimitPolicyConsumerEnum>,
-    /// `consumer_selector` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub consumer_selector: Option<String>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `resource` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<RateLimitPolicyResourceEnum>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateRateLimitPolicyResponseContent` schema of the Management API: the same shape as [`RateLimitPolicy`].
+pub type UpdateRateLimitPolicyResponseContent = RateLimitPolicy;
 
 /// The `UpdateRefreshTokenRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4256,50 +2261,8 @@ pub struct UpdateRefreshTokenRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateRefreshTokenResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateRefreshTokenResponseContent {
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<RefreshTokenDate>,
-    /// `device` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device: Option<RefreshTokenDevice>,
-    /// `expires_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub expires_at: Nullable<RefreshTokenDate>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `idle_expires_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub idle_expires_at: Nullable<RefreshTokenDate>,
-    /// `last_exchanged_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub last_exchanged_at: Nullable<RefreshTokenDate>,
-    /// `refresh_token_metadata` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub refresh_token_metadata: Nullable<RefreshTokenMetadata>,
-    /// `resource_servers` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_servers: Option<Vec<RefreshTokenResourceServer>>,
-    /// `rotating` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rotating: Option<bool>,
-    /// `session_id` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub session_id: Nullable<RefreshTokenSessionId>,
-    /// `user_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateRefreshTokenResponseContent` schema of the Management API: the same shape as [`RefreshTokenResponseContent`].
+pub type UpdateRefreshTokenResponseContent = RefreshTokenResponseContent;
 
 /// The `UpdateResourceServerRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4361,80 +2324,8 @@ pub struct UpdateResourceServerRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateResourceServerResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateResourceServerResponseContent {
-    /// `allow_offline_access` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_offline_access: Option<bool>,
-    /// `allow_online_access` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_online_access: Option<bool>,
-    /// `allow_online_access_with_ephemeral_sessions` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_online_access_with_ephemeral_sessions: Option<bool>,
-    /// `authorization_details` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub authorization_details: Nullable<Vec<serde_json::Value>>,
-    /// `authorization_policy` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub authorization_policy: Nullable<ResourceServerAuthorizationPolicy>,
-    /// `client_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// `consent_policy` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub consent_policy: Nullable<ResourceServerConsentPolicyEnum>,
-    /// `enforce_policies` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enforce_policies: Option<bool>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `identifier` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identifier: Option<String>,
-    /// `is_system` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_system: Option<bool>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `proof_of_possession` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub proof_of_possession: Nullable<ResourceServerProofOfPossession>,
-    /// `scopes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<Vec<ResourceServerScope>>,
-    /// `signing_alg` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signing_alg: Option<SigningAlgorithmEnum>,
-    /// `signing_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signing_secret: Option<String>,
-    /// `skip_consent_for_verifiable_first_party_clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_consent_for_verifiable_first_party_clients: Option<bool>,
-    /// `subject_type_authorization` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject_type_authorization: Option<ResourceServerSubjectTypeAuthorization>,
-    /// `token_dialect` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_dialect: Option<ResourceServerTokenDialectResponseEnum>,
-    /// `token_encryption` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub token_encryption: Nullable<ResourceServerTokenEncryption>,
-    /// `token_lifetime` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_lifetime: Option<i64>,
-    /// `token_lifetime_for_web` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_lifetime_for_web: Option<i64>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateResourceServerResponseContent` schema of the Management API: the same shape as [`ResourceServer`].
+pub type UpdateResourceServerResponseContent = ResourceServer;
 
 /// The `UpdateRiskAssessmentsSettingsNewDeviceRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4447,40 +2338,15 @@ pub struct UpdateRiskAssessmentsSettingsNewDeviceRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateRiskAssessmentsSettingsNewDeviceResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateRiskAssessmentsSettingsNewDeviceResponseContent {
-    /// `remember_for` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remember_for: Option<i64>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateRiskAssessmentsSettingsNewDeviceResponseContent` schema of the Management API: the same shape as [`GetRiskAssessmentsSettingsNewDeviceResponseContent`].
+pub type UpdateRiskAssessmentsSettingsNewDeviceResponseContent =
+    GetRiskAssessmentsSettingsNewDeviceResponseContent;
 
-/// The `UpdateRiskAssessmentsSettingsRequestContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateRiskAssessmentsSettingsRequestContent {
-    /// `enabled` (required).
-    pub enabled: bool,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateRiskAssessmentsSettingsRequestContent` schema of the Management API: the same shape as [`SetGuardianFactorRequestContent`].
+pub type UpdateRiskAssessmentsSettingsRequestContent = SetGuardianFactorRequestContent;
 
-/// The `UpdateRiskAssessmentsSettingsResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateRiskAssessmentsSettingsResponseContent {
-    /// `enabled` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateRiskAssessmentsSettingsResponseContent` schema of the Management API: the same shape as [`GetRiskAssessmentsSettingsResponseContent`].
+pub type UpdateRiskAssessmentsSettingsResponseContent = GetRiskAssessmentsSettingsResponseContent;
 
 /// The `UpdateRoleRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4497,23 +2363,8 @@ pub struct UpdateRoleRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateRoleResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateRoleResponseContent {
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateRoleResponseContent` schema of the Management API: the same shape as [`Role`].
+pub type UpdateRoleResponseContent = Role;
 
 /// The `UpdateRuleRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4536,32 +2387,8 @@ pub struct UpdateRuleRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateRuleResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateRuleResponseContent {
-    /// `enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `order` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order: Option<serde_json::Number>,
-    /// `script` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub script: Option<String>,
-    /// `stage` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stage: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateRuleResponseContent` schema of the Management API: the same shape as [`Rule`].
+pub type UpdateRuleResponseContent = Rule;
 
 /// The `UpdateScimConfigurationRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4576,38 +2403,8 @@ pub struct UpdateScimConfigurationRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateScimConfigurationResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateScimConfigurationResponseContent {
-    /// `connection_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `connection_name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_name: Option<String>,
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `mapping` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mapping: Option<Vec<ScimMappingItem>>,
-    /// `strategy` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strategy: Option<String>,
-    /// `tenant_name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_name: Option<String>,
-    /// `updated_on` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_on: Option<String>,
-    /// `user_id_attribute` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id_attribute: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateScimConfigurationResponseContent` schema of the Management API: the same shape as [`ScimConfiguration`].
+pub type UpdateScimConfigurationResponseContent = ScimConfiguration;
 
 /// The `UpdateSegmentRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4627,35 +2424,8 @@ pub struct UpdateSegmentRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateSegmentResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateSegmentResponseContent {
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `rules` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rules: Option<Vec<SegmentRule>>,
-    /// `type` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<SegmentTypeEnum>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateSegmentResponseContent` schema of the Management API: the same shape as [`Segment`].
+pub type UpdateSegmentResponseContent = Segment;
 
 /// The `UpdateSelfServiceProfileRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4684,41 +2454,8 @@ pub struct UpdateSelfServiceProfileRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateSelfServiceProfileResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateSelfServiceProfileResponseContent {
-    /// `allowed_strategies` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_strategies: Option<Vec<SelfServiceProfileAllowedStrategyEnum>>,
-    /// `branding` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub branding: Option<SelfServiceProfileBrandingProperties>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// `user_attribute_profile_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_attribute_profile_id: Option<String>,
-    /// `user_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_attributes: Option<Vec<SelfServiceProfileUserAttribute>>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateSelfServiceProfileResponseContent` schema of the Management API: the same shape as [`SelfServiceProfile`].
+pub type UpdateSelfServiceProfileResponseContent = SelfServiceProfile;
 
 /// The `UpdateSessionRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4732,53 +2469,8 @@ pub struct UpdateSessionRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateSessionResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateSessionResponseContent {
-    /// `authenticated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub authenticated_at: Nullable<SessionDate>,
-    /// `authentication` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<SessionAuthenticationSignals>,
-    /// `clients` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clients: Option<Vec<SessionClientMetadata>>,
-    /// `cookie` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cookie: Option<SessionCookieMetadata>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<SessionDate>,
-    /// `device` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device: Option<SessionDeviceMetadata>,
-    /// `expires_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub expires_at: Nullable<SessionDate>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `idle_expires_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub idle_expires_at: Nullable<SessionDate>,
-    /// `last_interacted_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub last_interacted_at: Nullable<SessionDate>,
-    /// `session_metadata` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub session_metadata: Nullable<SessionMetadata>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<SessionDate>,
-    /// `user_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateSessionResponseContent` schema of the Management API: the same shape as [`SessionResponseContent`].
+pub type UpdateSessionResponseContent = SessionResponseContent;
 
 /// The `UpdateSettingsRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4798,23 +2490,8 @@ pub struct UpdateSettingsRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateSettingsResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateSettingsResponseContent {
-    /// `identifier_first` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identifier_first: Option<bool>,
-    /// `universal_login_experience` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub universal_login_experience: Option<UniversalLoginExperienceEnum>,
-    /// `webauthn_platform_first_factor` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webauthn_platform_first_factor: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateSettingsResponseContent` schema of the Management API: the same shape as [`GetSettingsResponseContent`].
+pub type UpdateSettingsResponseContent = GetSettingsResponseContent;
 
 /// The `UpdateSupplementalSignalsRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4848,26 +2525,9 @@ pub struct UpdateSuspiciousIPThrottlingSettingsRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateSuspiciousIPThrottlingSettingsResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateSuspiciousIPThrottlingSettingsResponseContent {
-    /// `allowlist` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowlist: Option<SuspiciousIPThrottlingAllowlist>,
-    /// `enabled` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// `shields` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shields: Option<Vec<SuspiciousIPThrottlingShieldsEnum>>,
-    /// `stage` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stage: Option<SuspiciousIPThrottlingStage>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateSuspiciousIPThrottlingSettingsResponseContent` schema of the Management API: the same shape as [`GetSuspiciousIPThrottlingSettingsResponseContent`].
+pub type UpdateSuspiciousIPThrottlingSettingsResponseContent =
+    GetSuspiciousIPThrottlingSettingsResponseContent;
 
 /// The `UpdateTenantSettingsRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5008,135 +2668,8 @@ pub struct UpdateTenantSettingsRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateTenantSettingsResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateTenantSettingsResponseContent {
-    /// `acr_values_supported` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub acr_values_supported: Nullable<Vec<String>>,
-    /// `allow_organization_name_in_authentication_api` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_organization_name_in_authentication_api: Option<bool>,
-    /// `allowed_logout_urls` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_logout_urls: Option<Vec<String>>,
-    /// `authorization_response_iss_parameter_supported` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub authorization_response_iss_parameter_supported: Nullable<bool>,
-    /// `change_password` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub change_password: Nullable<TenantSettingsPasswordPage>,
-    /// `client_id_metadata_document_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id_metadata_document_supported: Option<bool>,
-    /// `country_codes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_codes: Option<TenantSettingsCountryCodesResponse>,
-    /// `customize_mfa_in_postlogin_action` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customize_mfa_in_postlogin_action: Option<bool>,
-    /// `default_audience` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_audience: Option<String>,
-    /// `default_directory` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_directory: Option<String>,
-    /// `default_redirection_uri` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_redirection_uri: Option<String>,
-    /// `default_token_quota` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub default_token_quota: Nullable<DefaultTokenQuota>,
-    /// `device_flow` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub device_flow: Nullable<TenantSettingsDeviceFlow>,
-    /// `dynamic_client_registration_security_mode` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dynamic_client_registration_security_mode:
-        Option<TenantSettingsDynamicClientRegistrationSecurityMode>,
-    /// `enable_ai_guide` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_ai_guide: Option<bool>,
-    /// `enabled_locales` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_locales: Option<Vec<SupportedLocales>>,
-    /// `ephemeral_session_lifetime` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ephemeral_session_lifetime: Option<serde_json::Number>,
-    /// `error_page` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub error_page: Nullable<TenantSettingsErrorPage>,
-    /// `flags` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flags: Option<TenantSettingsFlags>,
-    /// `friendly_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub friendly_name: Option<String>,
-    /// `guardian_mfa_page` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub guardian_mfa_page: Nullable<TenantSettingsGuardianPage>,
-    /// `idle_ephemeral_session_lifetime` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idle_ephemeral_session_lifetime: Option<serde_json::Number>,
-    /// `idle_session_lifetime` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idle_session_lifetime: Option<serde_json::Number>,
-    /// `include_session_metadata_in_tenant_logs` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include_session_metadata_in_tenant_logs: Option<bool>,
-    /// `legacy_sandbox_version` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub legacy_sandbox_version: Option<String>,
-    /// `mtls` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub mtls: Nullable<TenantSettingsMTLS>,
-    /// `oidc_logout` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oidc_logout: Option<TenantOIDCLogoutSettings>,
-    /// `phone_consolidated_experience` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_consolidated_experience: Option<bool>,
-    /// `picture_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub picture_url: Option<String>,
-    /// `pushed_authorization_requests_supported` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pushed_authorization_requests_supported: Option<bool>,
-    /// `resource_parameter_profile` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_parameter_profile: Option<TenantSettingsResourceParameterProfile>,
-    /// `sandbox_version` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sandbox_version: Option<String>,
-    /// `sandbox_versions_available` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sandbox_versions_available: Option<Vec<String>>,
-    /// `security_headers` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub security_headers: Nullable<TenantSettingsNullableSecurityHeaders>,
-    /// `session_cookie` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub session_cookie: Nullable<SessionCookieSchema>,
-    /// `session_lifetime` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_lifetime: Option<serde_json::Number>,
-    /// `sessions` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub sessions: Nullable<TenantSettingsSessions>,
-    /// `skip_non_verifiable_callback_uri_confirmation_prompt` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub skip_non_verifiable_callback_uri_confirmation_prompt: Nullable<bool>,
-    /// `support_email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub support_email: Option<String>,
-    /// `support_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub support_url: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateTenantSettingsResponseContent` schema of the Management API: the same shape as [`GetTenantSettingsResponseContent`].
+pub type UpdateTenantSettingsResponseContent = GetTenantSettingsResponseContent;
 
 /// The `UpdateTokenExchangeProfileRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5153,16 +2686,8 @@ pub struct UpdateTokenExchangeProfileRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateTokenQuota` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateTokenQuota {
-    /// `client_credentials` (required).
-    pub client_credentials: TokenQuotaClientCredentials,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateTokenQuota` schema of the Management API: the same shape as [`CreateTokenQuota`].
+pub type UpdateTokenQuota = CreateTokenQuota;
 
 /// The `UpdateUniversalLoginTemplateRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5212,26 +2737,8 @@ pub struct UpdateUserAttributeProfileRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateUserAttributeProfileResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateUserAttributeProfileResponseContent {
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<UserAttributeProfileId>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<UserAttributeProfileName>,
-    /// `user_attributes` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_attributes: Option<UserAttributeProfileUserAttributes>,
-    /// `user_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<UserAttributeProfileUserId>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateUserAttributeProfileResponseContent` schema of the Management API: the same shape as [`UserAttributeProfile`].
+pub type UpdateUserAttributeProfileResponseContent = UserAttributeProfile;
 
 /// The `UpdateUserAuthenticationMethodRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5362,83 +2869,8 @@ pub struct UpdateUserRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateUserResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateUserResponseContent {
-    /// `app_metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_metadata: Option<UserAppMetadataSchema>,
-    /// `blocked` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocked: Option<bool>,
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `email_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_verified: Option<bool>,
-    /// `family_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
-    /// `given_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
-    /// `identities` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identities: Option<Vec<UserIdentitySchema>>,
-    /// `last_ip` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_ip: Option<String>,
-    /// `last_login` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub last_login: Nullable<String>,
-    /// `last_password_reset` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub last_password_reset: Nullable<String>,
-    /// `logins_count` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logins_count: Option<i64>,
-    /// `multifactor` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub multifactor: Option<Vec<String>>,
-    /// `multifactor_last_modified` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub multifactor_last_modified: Nullable<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `nickname` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nickname: Option<String>,
-    /// `phone_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// `phone_verified` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_verified: Option<bool>,
-    /// `picture` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub picture: Option<String>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// `user_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// `user_metadata` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_metadata: Option<UserMetadataSchema>,
-    /// `username` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateUserResponseContent` schema of the Management API: the same shape as [`UserResponseSchema`].
+pub type UpdateUserResponseContent = UserResponseSchema;
 
 /// The `UpdateVariationOverrideValue` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5473,35 +2905,8 @@ pub struct UpdateVariationRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateVariationResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateVariationResponseContent {
-    /// `created_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `feature_flag_id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub feature_flag_id: Option<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `overrides` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub overrides: Option<VariationOverridesMap>,
-    /// `updated_at` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateVariationResponseContent` schema of the Management API: the same shape as [`Variation`].
+pub type UpdateVariationResponseContent = Variation;
 
 /// The `UpdateVerifiableCredentialTemplateRequestContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5530,41 +2935,8 @@ pub struct UpdateVerifiableCredentialTemplateRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UpdateVerifiableCredentialTemplateResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateVerifiableCredentialTemplateResponseContent {
-    /// `created_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub created_at: Nullable<String>,
-    /// `custom_certificate_authority` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub custom_certificate_authority: Nullable<String>,
-    /// `dialect` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dialect: Option<String>,
-    /// `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `presentation` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub presentation: Option<MdlPresentationRequest>,
-    /// `type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `updated_at` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub updated_at: Nullable<String>,
-    /// `well_known_trusted_issuers` (nullable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub well_known_trusted_issuers: Nullable<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UpdateVerifiableCredentialTemplateResponseContent` schema of the Management API: the same shape as [`VerifiableCredentialTemplateResponse`].
+pub type UpdateVerifiableCredentialTemplateResponseContent = VerifiableCredentialTemplateResponse;
 
 /// The `UserAppMetadataSchema` schema of the Management API.
 pub type UserAppMetadataSchema = serde_json::Map<String, serde_json::Value>;
@@ -5982,13 +3354,8 @@ pub struct UserEffectivePermissionResponseContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `UserEffectivePermissionRoleSourceEnum` schema of the Management API.
-UserEffectivePermissionRoleSourceEnum {
-Direct = "direct",
-Groups = "groups",
-}
-}
+/// The `UserEffectivePermissionRoleSourceEnum` schema of the Management API: the same shape as [`OrganizationMemberEffectiveRoleSource`].
+pub type UserEffectivePermissionRoleSourceEnum = OrganizationMemberEffectiveRoleSource;
 
 /// The `UserEffectivePermissionRoleSourceResponseContent` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -6019,34 +3386,11 @@ Roles = "roles",
 }
 }
 
-/// The `UserEffectiveRole` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserEffectiveRole {
-    /// `description` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `id` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `sources` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sources: Option<Vec<UserEffectiveRoleSource>>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UserEffectiveRole` schema of the Management API: the same shape as [`OrganizationMemberEffectiveRole`].
+pub type UserEffectiveRole = OrganizationMemberEffectiveRole;
 
-open_enum! {
-/// The `UserEffectiveRoleSource` schema of the Management API.
-UserEffectiveRoleSource {
-Direct = "direct",
-Groups = "groups",
-}
-}
+/// The `UserEffectiveRoleSource` schema of the Management API: the same shape as [`OrganizationMemberEffectiveRoleSource`].
+pub type UserEffectiveRoleSource = OrganizationMemberEffectiveRoleSource;
 
 open_enum! {
 /// The `UserEnrollmentAuthMethodEnum` schema of the Management API.
@@ -6059,13 +3403,8 @@ WebauthnRoaming = "webauthn-roaming",
 }
 }
 
-open_enum! {
-/// The `UserEnrollmentStatusEnum` schema of the Management API.
-UserEnrollmentStatusEnum {
-Pending = "pending",
-Confirmed = "confirmed",
-}
-}
+/// The `UserEnrollmentStatusEnum` schema of the Management API: the same shape as [`GuardianEnrollmentStatus`].
+pub type UserEnrollmentStatusEnum = GuardianEnrollmentStatus;
 
 /// The `UserGrant` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -6124,24 +3463,8 @@ pub struct UserGroupsResponseSchema {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UserId` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum UserId {
-    /// The `String` shape.
-    String(String),
-    /// The `Integer` shape.
-    Integer(i64),
-    /// Any other JSON, kept as sent.
-    Other(serde_json::Value),
-}
-
-impl Default for UserId {
-    fn default() -> Self {
-        Self::Other(serde_json::Value::Null)
-    }
-}
+/// The `UserId` schema of the Management API: the same shape as [`EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId`].
+pub type UserId = EventStreamCloudEventUserCreatedObjectIdentitiesItemCustomUserId;
 
 /// The `UserIdentity` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -6180,66 +3503,8 @@ pub struct UserIdentity {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-open_enum! {
-/// The `UserIdentityProviderEnum` schema of the Management API.
-UserIdentityProviderEnum {
-Ad = "ad",
-Adfs = "adfs",
-Amazon = "amazon",
-Apple = "apple",
-Dropbox = "dropbox",
-Bitbucket = "bitbucket",
-Auth0Oidc = "auth0-oidc",
-Auth0 = "auth0",
-Baidu = "baidu",
-Bitly = "bitly",
-Box = "box",
-Custom = "custom",
-Daccount = "daccount",
-Dwolla = "dwolla",
-Email = "email",
-EvernoteSandbox = "evernote-sandbox",
-Evernote = "evernote",
-Exact = "exact",
-Facebook = "facebook",
-Fitbit = "fitbit",
-Github = "github",
-GoogleApps = "google-apps",
-GoogleOauth2 = "google-oauth2",
-Instagram = "instagram",
-Ip = "ip",
-Line = "line",
-Linkedin = "linkedin",
-Oauth1 = "oauth1",
-Oauth2 = "oauth2",
-Office365 = "office365",
-Oidc = "oidc",
-Okta = "okta",
-Paypal = "paypal",
-PaypalSandbox = "paypal-sandbox",
-Pingfederate = "pingfederate",
-Planningcenter = "planningcenter",
-SalesforceCommunity = "salesforce-community",
-SalesforceSandbox = "salesforce-sandbox",
-Salesforce = "salesforce",
-Samlp = "samlp",
-Sharepoint = "sharepoint",
-Shopify = "shopify",
-Shop = "shop",
-Sms = "sms",
-Soundcloud = "soundcloud",
-Thirtysevensignals = "thirtysevensignals",
-Twitter = "twitter",
-Untappd = "untappd",
-Vkontakte = "vkontakte",
-Waad = "waad",
-Weibo = "weibo",
-Windowslive = "windowslive",
-Wordpress = "wordpress",
-Yahoo = "yahoo",
-Yandex = "yandex",
-}
-}
+/// The `UserIdentityProviderEnum` schema of the Management API: the same shape as [`ConnectionIdentityProviderEnum`].
+pub type UserIdentityProviderEnum = ConnectionIdentityProviderEnum;
 
 /// The `UserIdentitySchema` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -6506,17 +3771,8 @@ pub struct UsernameAttribute {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `UsernameAttributeIdentifier` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UsernameAttributeIdentifier {
-    /// `active` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `UsernameAttributeIdentifier` schema of the Management API: the same shape as [`ConnectionFederatedConnectionsAccessTokens`].
+pub type UsernameAttributeIdentifier = ConnectionFederatedConnectionsAccessTokens;
 
 /// The `UsernameValidation` schema of the Management API.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -188,14 +188,5 @@ pub struct VerifyEmailTicketRequestContent {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The `VerifyEmailTicketResponseContent` schema of the Management API.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct VerifyEmailTicketResponseContent {
-    /// `ticket` (required by the spec; Auth0 may omit it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket: Option<String>,
-    /// Fields the spec does not describe, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// The `VerifyEmailTicketResponseContent` schema of the Management API: the same shape as [`ChangePasswordTicketResponseContent`].
+pub type VerifyEmailTicketResponseContent = ChangePasswordTicketResponseContent;
