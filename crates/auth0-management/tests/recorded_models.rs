@@ -14,33 +14,19 @@ mod cassettes;
 use std::collections::BTreeMap;
 
 use auth0_core::management::StrategyOptions;
-use cassettes::{first_difference, load_all};
+use cassettes::{first_difference, load_all, match_template};
 use serde_json::Value;
 
 /// The operation whose path template matches `path` (most literal segments win).
 fn operation_for(method: &str, path: &str) -> Option<(&'static str, bool)> {
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let mut best: Option<(usize, &'static str, bool)> = None;
     for &(m, template, id, _, typed) in response_types::OPERATIONS {
         if m != method {
             continue;
         }
-        let parts: Vec<&str> = template.trim_matches('/').split('/').collect();
-        if parts.len() != segments.len() {
-            continue;
-        }
-        let mut literal = 0;
-        let matches = parts.iter().zip(&segments).all(|(p, s)| {
-            if p.starts_with('{') {
-                !s.is_empty()
-            } else if p == s {
-                literal += 1;
-                true
-            } else {
-                false
-            }
-        });
-        if matches && best.is_none_or(|(l, _, _)| literal > l) {
+        if let Some((literal, _)) = match_template(template, path)
+            && best.is_none_or(|(l, _, _)| literal > l)
+        {
             best = Some((literal, id, typed));
         }
     }

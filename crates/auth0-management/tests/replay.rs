@@ -34,7 +34,7 @@ use auth0_core::{Domain, Error};
 use auth0_management::generated::OPERATIONS;
 use auth0_management::{ManagementClient, Multipart};
 use bytes::Bytes;
-use cassettes::{Interaction, first_difference, load_all};
+use cassettes::{Interaction, first_difference, load_all, match_template};
 use http_body_util::Full;
 use percent_encoding::percent_decode_str;
 use replay_dispatch::{Answer, Call};
@@ -107,34 +107,15 @@ async fn start_server(slot: Arc<Mutex<Slot>>) -> SocketAddr {
 /// The operation whose path template matches `path` (most literal segments win), with the
 /// decoded path parameters in template order.
 fn operation_for(method: &str, path: &str) -> Option<(&'static str, Vec<String>)> {
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let mut best: Option<(usize, &'static str, Vec<String>)> = None;
-    for op in OPERATIONS {
-        if op.method != method {
-            continue;
-        }
-        let parts: Vec<&str> = op.path.trim_matches('/').split('/').collect();
-        if parts.len() != segments.len() {
-            continue;
-        }
-        let mut literal = 0;
-        let mut params = Vec::new();
-        let matches = parts.iter().zip(&segments).all(|(p, s)| {
-            if p.starts_with('{') {
-                params.push(decode(s));
-                !s.is_empty()
-            } else if p == s {
-                literal += 1;
-                true
-            } else {
-                false
-            }
-        });
-        if matches && best.as_ref().is_none_or(|(l, _, _)| literal > *l) {
+    let mut best: Option<(usize, &'static str, Vec<&str>)> = None;
+    for op in OPERATIONS.iter().filter(|op| op.method == method) {
+        if let Some((literal, params)) = match_template(op.path, path)
+            && best.as_ref().is_none_or(|(l, _, _)| literal > *l)
+        {
             best = Some((literal, op.id, params));
         }
     }
-    best.map(|(_, id, params)| (id, params))
+    best.map(|(_, id, params)| (id, params.into_iter().map(decode).collect()))
 }
 
 fn decode(segment: &str) -> String {

@@ -123,3 +123,29 @@ pub(crate) fn first_difference(recorded: &Value, back: &Value, at: &str) -> Opti
         _ => Some(format!("{at}: recorded {recorded}, re-serialised {back}")),
     }
 }
+
+/// Whether `path` fits the path template `template` (`/users/{id}/roles`): the number of
+/// literal segments matched (more is a closer fit) and the raw parameter segments in
+/// template order; `None` when it does not fit or a parameter segment is empty.
+pub(crate) fn match_template<'p>(template: &str, path: &'p str) -> Option<(usize, Vec<&'p str>)> {
+    let parts: Vec<&str> = template.trim_matches('/').split('/').collect();
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    if parts.len() != segments.len() {
+        return None;
+    }
+    let mut literal = 0;
+    let mut params = Vec::new();
+    for (part, segment) in parts.iter().zip(segments) {
+        if part.starts_with('{') {
+            if segment.is_empty() {
+                return None;
+            }
+            params.push(segment);
+        } else if *part == segment {
+            literal += 1;
+        } else {
+            return None;
+        }
+    }
+    Some((literal, params))
+}
